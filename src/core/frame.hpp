@@ -1,0 +1,46 @@
+// Views of decoded picture planes, so that motion/ and render/ never see libav types.
+//
+// io/ owns the pixel memory (AVFrames); a view is valid until the owner's next call.
+// Samples are 8-bit (bytes_per_sample == 1) or 16-bit little-endian words holding
+// `bit_depth` significant bits (bytes_per_sample == 2), as libav's planar YUV formats store them.
+#pragma once
+
+#include <cstdint>
+
+namespace sw {
+
+struct PlaneView {
+  const std::uint8_t* data = nullptr;
+  int stride = 0;  // bytes between rows
+  int width = 0;   // samples
+  int height = 0;
+  int bytes_per_sample = 1;
+};
+
+struct MutablePlaneView {
+  std::uint8_t* data = nullptr;
+  int stride = 0;
+  int width = 0;
+  int height = 0;
+  int bytes_per_sample = 1;
+};
+
+// One decoded frame of planar YUV: planes[0] is luma, planes[1..2] chroma at
+// (width >> chroma_shift_x, height >> chroma_shift_y), rounded up.
+struct FrameView {
+  PlaneView planes[3];
+  int chroma_shift_x = 1;
+  int chroma_shift_y = 1;
+  int bit_depth = 8;
+  std::int64_t index = 0;  // 0-based presentation order
+  std::int64_t pts = 0;    // on the video stream's time base (best-effort timestamp)
+};
+
+// A frame to be filled for encoding: always 8-bit planar YUV with the given chroma shifts.
+struct MutableFrameView {
+  MutablePlaneView planes[3];
+  int chroma_shift_x = 1;
+  int chroma_shift_y = 1;
+};
+
+}  // namespace sw

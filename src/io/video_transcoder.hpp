@@ -1,0 +1,62 @@
+// VideoTranscoder: the render pass's I/O. Decodes the input's video (same frame numbering as
+// VideoReader), lets the caller fill each output frame, encodes it, and muxes it together with
+// every other stream of the input copied packet for packet (audio, data/telemetry, timecode),
+// keeping timestamps (variable frame rate stays variable), container and stream metadata
+// (creation time, language, handler) and the display matrix (rotation).
+//
+// The output is written to a temporary file beside `output_path` and renamed onto it by
+// finish(); if the transcoder is destroyed without finish() (error, interruption), the
+// temporary file is removed. Nothing partial is ever left at `output_path`.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/frame.hpp"
+#include "core/types.hpp"
+
+namespace sw::io {
+
+struct EncodeOptions {
+  std::string encoder = "libx264";  // any libavcodec video encoder by name
+  int crf = 20;                     // libx264/libx265 quality; ignored by encoders without it
+  std::string preset = "veryfast";  // libx264/libx265 preset
+  // The encoder's own thread count. Fixed by default (never the machine's core count), because
+  // x264's output bytes depend on its thread count: the same command gives the same bytes on
+  // every machine.
+  int encoder_threads = 2;
+  int gop = 250;  // maximum keyframe interval, frames
+};
+
+class VideoTranscoder {
+ public:
+  // Opens the input and creates the temporary output. Throws sw::Error on failure.
+  VideoTranscoder(const std::string& input_path, const std::string& output_path,
+                  const EncodeOptions& encode, int decoder_threads = 1);
+  ~VideoTranscoder();
+  VideoTranscoder(const VideoTranscoder&) = delete;
+  VideoTranscoder& operator=(const VideoTranscoder&) = delete;
+
+  const VideoInfo& info() const;
+
+  // Called once per decoded frame, in order: fill `out` (8-bit YUV, same size and chroma
+  // subsampling as the input, at most 4:2:0/4:2:2/4:4:4) from `in`.
+  using FrameFn = std::function<void(const FrameView& in, MutableFrameView& out)>;
+
+  // Decodes, processes, encodes and muxes the whole input. Returns the number of frames written.
+  std::int64_t run(const FrameFn& process);
+
+  // Flushes, closes and renames the temporary file onto output_path.
+  void finish();
+
+  std::vector<std::string> warnings() const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace sw::io
