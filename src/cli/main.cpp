@@ -1,1 +1,71 @@
-int main() { return 1; }
+// stillwater's entry point: dispatch to a subcommand, and turn every sw::Error into exactly one
+// line on stderr and a meaningful exit code (see `stillwater --help`).
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <span>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "core/error.hpp"
+#include "exec/pipeline.hpp"
+
+namespace {
+
+constexpr const char* kHelp = R"(Usage: stillwater COMMAND [OPTIONS]
+
+stillwater reads a shaky video and writes a stabilized one, keeping audio, timing and metadata.
+
+Commands:
+  stabilize IN -o OUT   analyse the camera motion, smooth it, and render a stabilized video
+  metrics IN [OUT]      measure the residual jitter of a video (and of its stabilized version)
+
+Run `stillwater COMMAND --help` for a command's options.
+
+Options:
+  -h, --help            show this help
+  --version             print the version
+
+Exit codes:
+  0    success
+  1    the run failed (bad input, I/O error, ...): one line on stderr says why
+  2    bad command line
+  130  interrupted (Ctrl-C); nothing partial is left behind
+)";
+
+void on_signal(int) {
+  sw::exec::g_cancel.store(true);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  const std::span<char* const> all(argv, static_cast<std::size_t>(argc));
+  try {
+    if (argc < 2) {
+      std::fputs(kHelp, stderr);
+      return static_cast<int>(sw::ExitCode::usage);
+    }
+    const std::string command = argv[1];
+    const auto rest = all.subspan(2);
+    if (command == "-h" || command == "--help" || command == "help") {
+      std::fputs(kHelp, stdout);
+      return 0;
+    }
+    if (command == "--version") {
+      std::printf("stillwater %s\n", SW_VERSION);
+      return 0;
+    }
+    if (command == "stabilize") return sw::cli::cmd_stabilize(rest);
+    if (command == "metrics") return sw::cli::cmd_metrics(rest);
+    throw sw::Error(command, "unknown command (see stillwater --help)", sw::ExitCode::usage);
+  } catch (const sw::Error& e) {
+    std::fprintf(stderr, "stillwater: %s\n", e.what());
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "stillwater: internal error: %s\n", e.what());
+    return static_cast<int>(sw::ExitCode::failure);
+  }
+}

@@ -1,0 +1,11 @@
+// Checks made before any work starts, so a run fails in its first second, not after the
+// analysis: the output is not the input, does not exist (unless -y), and its directory exists.
+#pragma once
+
+#include <string>
+
+namespace sw::cli {
+
+void check_output_path(const std::string& input, const std::string& output, bool overwrite);
+
+}  // namespace sw::cli
