@@ -14,8 +14,8 @@ namespace sw {
 // Exit codes, documented in `stillwater --help`.
 enum class ExitCode : int {
   ok = 0,
-  failure = 1,     // the run could not complete (bad input, I/O error, ...)
-  usage = 2,       // bad command line
+  failure = 1,  // the run could not complete (bad input, I/O error, ...)
+  usage = 2,    // bad command line
   interrupted = 130,
 };
 

@@ -57,16 +57,16 @@ struct Rational {
 // What the demuxer learns about the video stream before decoding.
 struct VideoInfo {
   std::string path;
-  int width = 0;   // coded size (before display rotation)
+  int width = 0;  // coded size (before display rotation)
   int height = 0;
   int bit_depth = 8;
-  std::string pix_fmt;        // libav's name, e.g. "yuv420p", "yuv420p10le"
-  std::string codec;          // e.g. "h264", "vp9"
-  Rational time_base;         // of the video stream
-  Rational avg_frame_rate;    // may be 0/0 when unknown
+  std::string pix_fmt;            // libav's name, e.g. "yuv420p", "yuv420p10le"
+  std::string codec;              // e.g. "h264", "vp9"
+  Rational time_base;             // of the video stream
+  Rational avg_frame_rate;        // may be 0/0 when unknown
   std::int64_t frame_count = -1;  // from the container when it knows, else -1
   double duration_s = 0;
-  double rotation_deg = 0;    // display matrix rotation, counter-clockwise, as libav reports it
+  double rotation_deg = 0;  // display matrix rotation, counter-clockwise, as libav reports it
   bool variable_frame_rate = false;
 };
 
