@@ -1,0 +1,245 @@
+// Motion of one pair (frame i-1 -> frame i), the recipe step by step:
+//
+//  1. Luma of frame i as 8-bit: a cv::Mat header over the decoder's plane, or, for samples
+//     deeper than 8 bits, the plane shifted right by (bit_depth - 8) into a reused buffer.
+//  2. Downscale to the analysis geometry with INTER_AREA (skipped at full size).
+//  3. Build frame i's LK pyramid (with derivatives) once; it is kept and serves as the
+//     "previous" pyramid of the next pair, so no frame is ever pyramided twice.
+//  4. Shi-Tomasi corners in frame i-1, found on level 0 of its pyramid (see find_corners()).
+//  5. Pyramidal Lucas-Kanade from pyramid i-1 to pyramid i; keep the points with status 1.
+//  6. Map both point lists to full-resolution coordinates about the frame centre, undoing the
+//     area resampling exactly: x_full = (x_an + 0.5) / scale - 0.5 - (W - 1) / 2.
+//  7. RANSAC partial affine (4 dof) with the threshold converted to full resolution, then
+//     OpenCV's Levenberg-Marquardt refinement on the inliers. dx, dy = translation,
+//     da = atan2(m10, m00), scale = hypot(m00, m10).
+//
+// Reference: J. Shi, C. Tomasi, "Good Features to Track", CVPR 1994; J.-Y. Bouguet, "Pyramidal
+// Implementation of the Lucas Kanade Feature Tracker", Intel, 2000.
+#include "motion/estimator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <opencv2/calib3d.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/video/tracking.hpp>
+
+#include "core/error.hpp"
+
+namespace sw::motion {
+
+namespace {
+
+void require(bool ok, const char* name, const std::string& expected, double got) {
+  if (!ok) {
+    std::string value = std::to_string(got);
+    value.erase(value.find_last_not_of('0') + 1);
+    if (!value.empty() && value.back() == '.') value.pop_back();
+    throw Error(std::string("motion.") + name, "expected " + expected + ", got " + value);
+  }
+}
+
+void validate(const MotionParams& p) {
+  require(p.analysis_width >= 0, "analysis_width", ">= 0 (0 = full size)", p.analysis_width);
+  require(p.max_corners > 0, "max_corners", "> 0", p.max_corners);
+  require(p.quality > 0 && p.quality <= 1, "quality", "a value in (0, 1]", p.quality);
+  require(p.min_distance_1080p >= 0, "min_distance_1080p", ">= 0", p.min_distance_1080p);
+  require(p.block_size >= 1, "block_size", ">= 1", p.block_size);
+  require(p.lk_window_1080p >= 1, "lk_window_1080p", ">= 1", p.lk_window_1080p);
+  require(p.lk_levels >= 0, "lk_levels", ">= 0", p.lk_levels);
+  // The partial affine model needs two point pairs.
+  require(p.min_tracks >= 2, "min_tracks", ">= 2", p.min_tracks);
+  require(p.min_inliers >= 2, "min_inliers", ">= 2", p.min_inliers);
+  require(p.ransac_threshold_px > 0, "ransac_threshold_px", "> 0", p.ransac_threshold_px);
+}
+
+// The plane as an 8-bit cv::Mat: a header over the caller's memory for 8-bit samples (no
+// copy); deeper samples are shifted right by (bit_depth - 8) into `buffer`, as the recipe's
+// 8-bit analysis expects. Samples above the declared depth saturate instead of wrapping.
+cv::Mat luma_to_8bit(const PlaneView& plane, int bit_depth, cv::Mat& buffer) {
+  auto* data = const_cast<std::uint8_t*>(plane.data);  // cv::Mat has no const header
+  const auto step = static_cast<std::size_t>(plane.stride);
+  if (plane.bytes_per_sample == 1) return cv::Mat(plane.height, plane.width, CV_8UC1, data, step);
+  if (plane.bytes_per_sample != 2 || bit_depth < 8 || bit_depth > 16) {
+    throw Error("motion", "expected 8-bit samples or 16-bit words of 8..16 bits, got " +
+                              std::to_string(plane.bytes_per_sample) + "-byte samples of " +
+                              std::to_string(bit_depth) + " bits");
+  }
+  const cv::Mat deep(plane.height, plane.width, CV_16UC1, data, step);
+  buffer.create(plane.height, plane.width, CV_8UC1);
+  const int shift = bit_depth - 8;
+  for (int y = 0; y < plane.height; ++y) {
+    const std::uint16_t* in = deep.ptr<std::uint16_t>(y);
+    std::uint8_t* out = buffer.ptr<std::uint8_t>(y);
+    for (int x = 0; x < plane.width; ++x) {
+      out[x] = static_cast<std::uint8_t>(std::min(in[x] >> shift, 255));
+    }
+  }
+  return buffer;
+}
+
+// A pair without usable motion: the counters stay, the motion is the neutral one.
+Motion invalid(Motion m, MotionStatus status) {
+  m.dx = m.dy = m.da = 0;
+  m.scale = 1;
+  m.status = status;
+  return m;
+}
+
+}  // namespace
+
+AnalysisGeometry analysis_geometry(int width, int height, int analysis_width) {
+  if (width <= 0 || height <= 0) {
+    throw Error("motion", "expected a positive frame size, got " + std::to_string(width) + "x" +
+                              std::to_string(height));
+  }
+  AnalysisGeometry g;
+  if (analysis_width <= 0 || analysis_width >= width) {
+    g.width = width;
+    g.height = height;
+    return g;
+  }
+  g.width = analysis_width;
+  const double exact_height = static_cast<double>(height) * analysis_width / width;
+  // Rounded to even; exact_height < height, so this never exceeds the coded height.
+  g.height = std::clamp(2 * static_cast<int>(std::lround(exact_height / 2)), 2, height);
+  g.scale = static_cast<double>(g.width) / width;
+  g.scale_y = static_cast<double>(g.height) / height;
+  return g;
+}
+
+struct MotionEstimator::Impl {
+  Impl(int w, int h, const MotionParams& p)
+      : width(w), height(h), params(p), geometry(analysis_geometry(w, h, p.analysis_width)) {
+    validate(p);
+    const double s = std::min(geometry.width, geometry.height) / 1080.0;
+    min_distance = std::max(3.0, p.min_distance_1080p * s);
+    int window = std::max(9, static_cast<int>(std::lround(p.lk_window_1080p * s)));
+    if (window % 2 == 0) ++window;
+    lk_window = cv::Size(window, window);
+    ransac_threshold_full = p.ransac_threshold_px / geometry.scale;
+    const std::size_t n = static_cast<std::size_t>(p.max_corners);
+    corners.reserve(n);
+    tracked.reserve(n);
+    from.reserve(n);
+    to.reserve(n);
+  }
+
+  // Shi-Tomasi on the previous frame. Level 0 of an OpenCV LK pyramid is a copy of the input
+  // image inside a buffer whose margin was filled with BORDER_REFLECT_101, which is exactly the
+  // border the corner detector's filters would synthesize themselves, so the corners are the
+  // ones the frame itself gives, and the frame need not be kept separately.
+  void find_corners(const cv::Mat& previous) {
+    cv::goodFeaturesToTrack(previous, corners, params.max_corners, params.quality, min_distance,
+                            cv::noArray(), params.block_size, false);
+  }
+
+  // Analysis point -> full-resolution point about the frame centre (inverse of INTER_AREA's
+  // pixel-centre mapping x_an = (x_full + 0.5) * scale - 0.5).
+  cv::Point2f to_full(cv::Point2f p) const {
+    const double x = (p.x + 0.5) / geometry.scale - 0.5 - (width - 1) / 2.0;
+    const double y = (p.y + 0.5) / geometry.scale_y - 0.5 - (height - 1) / 2.0;
+    return {static_cast<float>(x), static_cast<float>(y)};
+  }
+
+  Motion measure(const std::vector<cv::Mat>& previous, const std::vector<cv::Mat>& current) {
+    Motion m;
+    find_corners(previous[0]);
+    m.corners = static_cast<std::int32_t>(corners.size());
+    if (m.corners < params.min_tracks) return invalid(m, MotionStatus::no_features);
+
+    cv::calcOpticalFlowPyrLK(previous, current, corners, tracked, status, track_error, lk_window,
+                             params.lk_levels);
+    from.clear();
+    to.clear();
+    for (std::size_t i = 0; i < corners.size(); ++i) {
+      if (status[i] != 1) continue;
+      from.push_back(to_full(corners[i]));
+      to.push_back(to_full(tracked[i]));
+    }
+    m.tracked = static_cast<std::int32_t>(from.size());
+    if (m.tracked < params.min_tracks) return invalid(m, MotionStatus::too_few_tracks);
+
+    // Note: estimateAffinePartial2D reorders `from`/`to` in place (inliers first) before its
+    // refinement; they are rebuilt for every pair, so that is harmless.
+    const cv::Mat model =
+        cv::estimateAffinePartial2D(from, to, inlier_mask, cv::RANSAC, ransac_threshold_full);
+    m.inliers = model.empty() ? 0 : cv::countNonZero(inlier_mask);
+    if (model.empty() || m.inliers < params.min_inliers) {
+      return invalid(m, MotionStatus::fit_failed);
+    }
+    const double m00 = model.at<double>(0, 0);
+    const double m10 = model.at<double>(1, 0);
+    m.dx = model.at<double>(0, 2);
+    m.dy = model.at<double>(1, 2);
+    m.da = std::atan2(m10, m00);
+    m.scale = std::hypot(m00, m10);
+    m.status = MotionStatus::ok;
+    return m;
+  }
+
+  Motion push(const FrameView& frame) {
+    const PlaneView& luma = frame.planes[0];
+    if (luma.width != width || luma.height != height || luma.data == nullptr) {
+      throw Error("motion", "expected a " + std::to_string(width) + "x" + std::to_string(height) +
+                                " luma plane, got " + std::to_string(luma.width) + "x" +
+                                std::to_string(luma.height) +
+                                (luma.data == nullptr ? " without data" : ""));
+    }
+    const cv::Mat full = luma_to_8bit(luma, frame.bit_depth, deep_buffer);
+    const cv::Mat* analysis = &full;
+    if (geometry.width != width) {
+      cv::resize(full, small, cv::Size(geometry.width, geometry.height), 0, 0, cv::INTER_AREA);
+      analysis = &small;
+    }
+    std::vector<cv::Mat>& current = pyramids[next];
+    cv::buildOpticalFlowPyramid(*analysis, current, lk_window, params.lk_levels, true);
+
+    Motion m;  // status first_frame
+    if (has_previous) m = measure(pyramids[1 - next], current);
+    has_previous = true;
+    next = 1 - next;
+    return m;
+  }
+
+  const int width;
+  const int height;
+  const MotionParams params;
+  const AnalysisGeometry geometry;
+  double min_distance = 0;
+  cv::Size lk_window;
+  double ransac_threshold_full = 0;
+
+  // Reused between frames so that the steady state allocates (almost) nothing of its own.
+  cv::Mat deep_buffer;               // 8-bit copy of a deeper-than-8-bit luma plane
+  cv::Mat small;                     // the analysis image of the current frame
+  std::vector<cv::Mat> pyramids[2];  // pyramids[next] receives the current frame
+  int next = 0;
+  bool has_previous = false;
+  std::vector<cv::Point2f> corners, tracked, from, to;
+  std::vector<unsigned char> status;
+  std::vector<float> track_error;
+  cv::Mat inlier_mask;
+};
+
+MotionEstimator::MotionEstimator(int width, int height, const MotionParams& params)
+    : impl_(std::make_unique<Impl>(width, height, params)) {}
+
+MotionEstimator::~MotionEstimator() = default;
+
+Motion MotionEstimator::push(const FrameView& frame) {
+  return impl_->push(frame);
+}
+
+void MotionEstimator::reset() {
+  impl_->has_previous = false;
+}
+
+const AnalysisGeometry& MotionEstimator::geometry() const {
+  return impl_->geometry;
+}
+
+}  // namespace sw::motion

@@ -1,0 +1,138 @@
+// Per plane, the luma-space similarity T(p) = A p + t (A = zoom * R(da), p about the frame
+// centre) is rewritten in that plane's own pixel grid and handed to cv::warpAffine as an
+// inverse map, writing straight into the output plane:
+//
+//  * A plane subsampled by D = diag(2^shift_x, 2^shift_y) sees u = D^-1 p, so its transform is
+//    u' = (D^-1 A D) u + D^-1 t. For 4:2:0 and 4:4:4 (equal shifts) D^-1 A D = A: the same
+//    rotation and zoom, the translation halved; for 4:2:2 the off-diagonal terms absorb the
+//    non-square chroma grid.
+//  * Centres: output pixel q (about the output plane's centre) samples input T^-1(q) (about the
+//    input plane's centre). The two centres differ when the output is one pixel smaller than
+//    the input (odd sizes encoded at even size); the centres still map onto each other.
+//  * Sampling is bilinear (INTER_LINEAR, OpenCV's 1/32-pixel fixed-point grid). An exact
+//    integer shift has zero fractional part, so it copies samples unchanged.
+#include "render/warp.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.hpp"
+
+namespace sw::render {
+
+namespace {
+
+std::string size_text(int w, int h) {
+  return std::to_string(w) + "x" + std::to_string(h);
+}
+
+// The plane as an 8-bit cv::Mat: a header over the caller's memory for 8-bit samples (no
+// copy); deeper samples are shifted right by (bit_depth - 8) into `buffer`. Samples above the
+// declared depth saturate instead of wrapping.
+cv::Mat plane_to_8bit(const PlaneView& plane, int bit_depth, cv::Mat& buffer) {
+  auto* data = const_cast<std::uint8_t*>(plane.data);  // cv::Mat has no const header
+  const auto step = static_cast<std::size_t>(plane.stride);
+  if (plane.bytes_per_sample == 1) return cv::Mat(plane.height, plane.width, CV_8UC1, data, step);
+  if (plane.bytes_per_sample != 2 || bit_depth < 8 || bit_depth > 16) {
+    throw Error("render", "expected 8-bit samples or 16-bit words of 8..16 bits, got " +
+                              std::to_string(plane.bytes_per_sample) + "-byte samples of " +
+                              std::to_string(bit_depth) + " bits");
+  }
+  const cv::Mat deep(plane.height, plane.width, CV_16UC1, data, step);
+  buffer.create(plane.height, plane.width, CV_8UC1);
+  const int shift = bit_depth - 8;
+  for (int y = 0; y < plane.height; ++y) {
+    const std::uint16_t* in = deep.ptr<std::uint16_t>(y);
+    std::uint8_t* out = buffer.ptr<std::uint8_t>(y);
+    for (int x = 0; x < plane.width; ++x) {
+      out[x] = static_cast<std::uint8_t>(std::min(in[x] >> shift, 255));
+    }
+  }
+  return buffer;
+}
+
+void check_sizes(const FrameView& in, const MutableFrameView& out) {
+  if (out.chroma_shift_x != in.chroma_shift_x || out.chroma_shift_y != in.chroma_shift_y) {
+    throw Error("render", "expected the output's chroma subsampling (shift " +
+                              size_text(in.chroma_shift_x, in.chroma_shift_y) +
+                              ") to match the input, got shift " +
+                              size_text(out.chroma_shift_x, out.chroma_shift_y));
+  }
+  for (int k = 0; k < 3; ++k) {
+    const PlaneView& a = in.planes[k];
+    const MutablePlaneView& b = out.planes[k];
+    const bool fits = (b.width == a.width || b.width == a.width - 1) &&
+                      (b.height == a.height || b.height == a.height - 1);
+    if (a.data != nullptr && a.data == b.data) {
+      // warpAffine reads around each output pixel, so it cannot work in place.
+      throw Error("render", "plane " + std::to_string(k) +
+                                ": expected distinct input and output memory, got the same");
+    }
+    if (!fits || (a.data == nullptr) != (b.data == nullptr) || b.bytes_per_sample != 1) {
+      throw Error("render", "plane " + std::to_string(k) + ": expected an 8-bit output plane of " +
+                                size_text(a.width, a.height) + " (or one pixel smaller), got " +
+                                size_text(b.width, b.height) + " with " +
+                                std::to_string(b.bytes_per_sample) + "-byte samples");
+    }
+  }
+}
+
+// Inverse map (output pixel -> input pixel) of one plane; see the file comment.
+cv::Matx23d inverse_map(const Transform2D& t, int shift_x, int shift_y, const PlaneView& in,
+                        const MutablePlaneView& out) {
+  const double fx = 1 << shift_x;
+  const double fy = 1 << shift_y;
+  const double c = t.zoom * std::cos(t.da);
+  const double s = t.zoom * std::sin(t.da);
+  // B = D^-1 A D = [c, -s fy/fx; s fx/fy, c]; det B = zoom^2.
+  const double det = t.zoom * t.zoom;
+  const double i00 = c / det, i01 = s * fy / fx / det;
+  const double i10 = -s * fx / fy / det, i11 = c / det;
+  const double in_cx = (in.width - 1) / 2.0, in_cy = (in.height - 1) / 2.0;
+  // src = B^-1 (q - out_centre - t_plane) + in_centre, with q in output pixels.
+  const double ox = (out.width - 1) / 2.0 + t.dx / fx;
+  const double oy = (out.height - 1) / 2.0 + t.dy / fy;
+  return {i00, i01, in_cx - (i00 * ox + i01 * oy),  //
+          i10, i11, in_cy - (i10 * ox + i11 * oy)};
+}
+
+}  // namespace
+
+void warp_frame(const FrameView& in, const Transform2D& transform, const WarpParams& params,
+                MutableFrameView& out) {
+  if (!(transform.zoom > 0) || !std::isfinite(transform.zoom) || !std::isfinite(transform.da) ||
+      !std::isfinite(transform.dx) || !std::isfinite(transform.dy)) {
+    throw Error("render", "expected a finite transform with zoom > 0, got zoom " +
+                              std::to_string(transform.zoom));
+  }
+  check_sizes(in, out);
+
+  int border_mode = cv::BORDER_CONSTANT;
+  if (params.border == Border::replicate) border_mode = cv::BORDER_REPLICATE;
+  if (params.border == Border::mirror) border_mode = cv::BORDER_REFLECT_101;
+
+  // One conversion buffer per thread, reused across frames and planes (each plane is fully
+  // consumed before the next is converted).
+  thread_local cv::Mat deep_buffer;
+  for (int k = 0; k < 3; ++k) {
+    const PlaneView& src_plane = in.planes[k];
+    MutablePlaneView& dst_plane = out.planes[k];
+    if (src_plane.data == nullptr) continue;  // e.g. a grey-only frame
+    const int shift_x = k == 0 ? 0 : in.chroma_shift_x;
+    const int shift_y = k == 0 ? 0 : in.chroma_shift_y;
+    const cv::Mat src = plane_to_8bit(src_plane, in.bit_depth, deep_buffer);
+    cv::Mat dst(dst_plane.height, dst_plane.width, CV_8UC1, dst_plane.data,
+                static_cast<std::size_t>(dst_plane.stride));
+    // Limited-range black: Y 16, Cb/Cr 128.
+    const cv::Scalar black = cv::Scalar::all(k == 0 ? 16 : 128);
+    // dst already has the right size and type, so warpAffine writes into the caller's memory.
+    cv::warpAffine(src, dst, inverse_map(transform, shift_x, shift_y, src_plane, dst_plane),
+                   dst.size(), cv::WARP_INVERSE_MAP | cv::INTER_LINEAR, border_mode, black);
+  }
+}
+
+}  // namespace sw::render

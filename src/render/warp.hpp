@@ -22,7 +22,11 @@ struct WarpParams {
   Border border = Border::black;
 };
 
-// Warps `in` into `out` (same size and subsampling; 8 or 16-bit input, 8-bit output).
+// Warps `in` into `out`, writing straight into out's planes. `out` has the same subsampling and,
+// per plane, the same size or one pixel less in a dimension (odd sizes encoded at even size;
+// each plane's centre maps to the input plane's centre). Input is 8 or 16-bit (shifted down by
+// bit_depth - 8 before warping), output 8-bit. Throws sw::Error on mismatched sizes or a
+// non-finite transform / zoom <= 0.
 void warp_frame(const FrameView& in, const Transform2D& transform, const WarpParams& params,
                 MutableFrameView& out);
 
