@@ -1,0 +1,45 @@
+// Demuxer: opens an input file, chooses its video stream and describes it (VideoInfo).
+//
+// Internal to src/io. Errors are sw::Error{path, problem} with the one-line problems the
+// reader promises ("no such file", "not a video file (...)", "no video stream", ...).
+#pragma once
+
+#include <string>
+
+#include "core/types.hpp"
+#include "io/av_ptr.hpp"
+
+namespace sw::io {
+
+class Demuxer {
+ public:
+  explicit Demuxer(const std::string& path);
+
+  AVFormatContext* context() const { return ctx_.get(); }
+  AVStream* video_stream() const { return ctx_->streams[video_index_]; }
+  int video_index() const { return video_index_; }
+  const std::string& path() const { return path_; }
+
+  // Filled from the container at open; io fills the remaining fields after the first frame.
+  VideoInfo& info() { return info_; }
+  const VideoInfo& info() const { return info_; }
+
+  enum class ReadResult { packet, end, error };
+  // Reads the next packet of any stream into pkt (which must be blank). On `error`,
+  // read_error() holds libav's reason; the caller treats it as an early end.
+  ReadResult read(AVPacket* pkt);
+  const std::string& read_error() const { return read_error_; }
+
+ private:
+  void open(const std::string& path);
+  int choose_video_stream() const;
+  void describe_video_stream();
+
+  std::string path_;
+  InputFormatPtr ctx_;
+  int video_index_ = -1;
+  VideoInfo info_;
+  std::string read_error_;
+};
+
+}  // namespace sw::io

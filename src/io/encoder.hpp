@@ -1,0 +1,58 @@
+// Encoder: the output video encoder of VideoTranscoder, configured from the input.
+//
+// Time base = the input video stream's, and each frame keeps its input pts, so variable frame
+// rate stays variable and timestamps are identical. The pixel format is 8-bit planar YUV with
+// the input's chroma subsampling; with 4:2:0/4:2:2 an odd width/height is cut to even
+// (the MutableFrameView handed to the caller already has the output size).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/frame.hpp"
+#include "io/av_ptr.hpp"
+#include "io/frame_source.hpp"
+#include "io/video_transcoder.hpp"
+
+namespace sw::io {
+
+class Encoder {
+ public:
+  // Receives each encoded packet (time base: context()->time_base); may take its contents.
+  using PacketSink = std::function<void(AVPacket*)>;
+
+  Encoder(const EncodeOptions& options, FrameSource& source, bool global_header,
+          const std::string& output_path, std::vector<std::string>& warnings);
+
+  const AVCodecContext& context() const { return *enc_; }
+
+  // The frame to fill next, made writable (the encoder may still hold the previous one).
+  MutableFrameView& begin_frame();
+  // Encodes the frame filled since begin_frame() with the given input timestamp/duration.
+  void encode(std::int64_t pts, std::int64_t duration, const PacketSink& sink);
+  // Drains the encoder at the end of the stream.
+  void flush(const PacketSink& sink);
+
+ private:
+  void choose_format(const AVCodec* codec, const FrameSource& source,
+                     std::vector<std::string>& warnings);
+  void drain(const PacketSink& sink);
+
+  std::string path_;
+  CodecContextPtr enc_;
+  AVPixelFormat fill_format_ = AV_PIX_FMT_NONE;  // what the caller fills
+  AVPixelFormat enc_format_ = AV_PIX_FMT_NONE;   // what the encoder takes
+  FramePtr fill_;
+  FramePtr converted_;  // only when enc_format_ != fill_format_
+  SwsPtr sws_;
+  MutableFrameView view_;
+  PacketPtr pkt_;
+  // Packet durations by pts: encoders with delay (x264) do not carry them from frame to packet,
+  // and the muxer needs the last frame's to get the stream duration right.
+  std::map<std::int64_t, std::int64_t> durations_;
+};
+
+}  // namespace sw::io

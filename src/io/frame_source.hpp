@@ -1,0 +1,67 @@
+// FrameSource: the one decode path, shared by VideoReader and VideoTranscoder so that both
+// number frames identically (frame k = the k-th frame out of the decoder).
+//
+// Demuxer -> decoder (send/receive loop) -> timestamp repair -> FrameConverter -> FrameView.
+// The first frame is decoded in the constructor, so an input without a single decodable frame
+// fails at open, not halfway through a run. Packets of the other streams are either dropped
+// (analysis) or queued in demux order for the transcoder to copy.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "io/av_ptr.hpp"
+#include "io/demuxer.hpp"
+#include "io/frame_convert.hpp"
+#include "io/video_reader.hpp"
+
+namespace sw::io {
+
+class FrameSource {
+ public:
+  FrameSource(const std::string& path, const ReaderOptions& options, bool keep_other_packets);
+
+  const VideoInfo& info() const { return demux_.info(); }
+  Demuxer& demuxer() { return demux_; }
+  const AVCodecContext& decoder() const { return *dec_; }
+  const FrameConverter& converter() const { return conv_; }
+
+  // See VideoReader::next().
+  bool next(FrameView& view);
+  std::int64_t frames_read() const { return frames_; }
+  // The decoded frame behind the last view (its pts is the repaired one).
+  const AVFrame& current_frame() const { return *frame_; }
+  std::vector<std::string> warnings() const;
+
+  // Packets of the other streams read so far, oldest first (only with keep_other_packets).
+  std::deque<PacketPtr>& other_packets() { return others_; }
+
+ private:
+  void open_decoder(const ReaderOptions& options);
+  bool decode(AVFrame* out);
+  void feed_one_packet();
+  void repair_pts(AVFrame* frame);
+
+  Demuxer demux_;
+  CodecContextPtr dec_;
+  PacketPtr pkt_;
+  FramePtr frame_;  // the frame the current view points into
+  FrameConverter conv_;
+  bool keep_others_;
+  std::deque<PacketPtr> others_;
+
+  bool first_pending_ = false;  // frame_ holds frame 0, decoded by the constructor
+  bool input_done_ = false;     // demuxer hit the end (or an error) and the decoder was flushed
+  bool ended_ = false;          // next() has returned false
+  std::int64_t frames_ = 0;
+  std::int64_t video_packets_ = 0;
+  std::int64_t decode_errors_ = 0;
+  std::int64_t damaged_frames_ = 0;
+  std::int64_t synthesized_pts_ = 0;
+  std::int64_t reordered_pts_ = 0;
+  std::int64_t last_pts_ = AV_NOPTS_VALUE;
+};
+
+}  // namespace sw::io

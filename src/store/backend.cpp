@@ -1,0 +1,34 @@
+#include "store/backend.hpp"
+
+#include "core/error.hpp"
+
+namespace sw::store {
+
+void validate_key(std::string_view key, const std::string& subject) {
+  const auto bad = [&](const char* why) {
+    throw sw::Error(subject, "invalid key \"" + std::string(key) +
+                                 "\" (expected a relative \"/\"-separated key, got " + why + ")");
+  };
+  if (key.empty()) bad("an empty key");
+  if (key.find('\0') != std::string_view::npos) bad("a NUL character");
+  std::size_t start = 0;
+  while (start <= key.size()) {
+    const std::size_t end = std::min(key.find('/', start), key.size());
+    const std::string_view part = key.substr(start, end - start);
+    if (part.empty()) bad("an empty component");
+    if (part == "." || part == "..") bad("a \".\" or \"..\" component");
+    start = end + 1;
+  }
+}
+
+std::string join_key(std::string_view path, std::string_view name) {
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  if (path.empty()) return std::string(name);
+  std::string key(path);
+  key += '/';
+  key += name;
+  return key;
+}
+
+}  // namespace sw::store

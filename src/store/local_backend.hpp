@@ -1,0 +1,41 @@
+// sw::store::LocalBackend: a Zarr v2 "DirectoryStore" (one file per key under a root directory),
+// laid out exactly as zarr-python's zarr.storage.DirectoryStore, so zarr-python and Dask open
+// the same directory.
+//
+// Writes are atomic: put() writes "<key>.tmp-<pid>-<n>" beside the target, fsyncs it and
+// renames it onto the key (rename(2) replaces atomically within one file system). A crash
+// therefore leaves at most a stray temporary file, never a half-written chunk or .zarray;
+// get(), exists() and list() ignore such temporaries.
+#pragma once
+
+#include <filesystem>
+
+#include "store/backend.hpp"
+
+namespace sw::store {
+
+class LocalBackend final : public Backend {
+ public:
+  // The root need not exist yet: it is created on the first put(), so opening a store for
+  // reading never modifies the file system.
+  explicit LocalBackend(std::filesystem::path root);
+
+  std::optional<Bytes> get(const std::string& key) const override;
+  void put(const std::string& key, std::span<const std::uint8_t> bytes) override;
+  bool exists(const std::string& key) const override;
+  std::vector<std::string> list(const std::string& prefix) const override;
+  void remove(const std::string& key) override;
+  std::string describe(const std::string& key) const override;
+
+  const std::filesystem::path& root() const { return root_; }
+
+  // True if a file name has the form put() uses for its temporaries.
+  static bool is_temporary_name(std::string_view file_name);
+
+ private:
+  std::filesystem::path path_of(const std::string& key) const;
+
+  std::filesystem::path root_;
+};
+
+}  // namespace sw::store

@@ -1,0 +1,37 @@
+// Seeded, platform-independent random rows for the path tests (std::normal_distribution is
+// implementation-defined, so the gaussian is a Box-Muller over mt19937_64's raw bits).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+#include <random>
+#include <vector>
+
+#include "path/path.hpp"
+
+namespace sw::path::testing {
+
+class Rng {
+ public:
+  explicit Rng(std::uint64_t seed) : g_(seed) {}
+  // Uniform in (0, 1).
+  double uniform() { return (static_cast<double>(g_() >> 11) + 0.5) * 0x1.0p-53; }
+  double gauss() {
+    return std::sqrt(-2.0 * std::log(uniform())) * std::cos(2.0 * std::numbers::pi * uniform());
+  }
+
+ private:
+  std::mt19937_64 g_;
+};
+
+// Hand-held shake: gaussian rows with the given pixel and radian spread.
+inline std::vector<Vec3> shake_rows(std::size_t n, std::uint64_t seed, double px = 1.0,
+                                    double rad = 1e-3) {
+  Rng rng(seed);
+  std::vector<Vec3> rows(n);
+  for (auto& r : rows) r = {px * rng.gauss(), px * rng.gauss(), rad * rng.gauss()};
+  return rows;
+}
+
+}  // namespace sw::path::testing
