@@ -12,6 +12,7 @@
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "exec/pipeline.hpp"
+#include "io/library_log.hpp"
 #include "report/jitter.hpp"
 
 namespace sw::cli {
@@ -26,6 +27,7 @@ std::vector<Option> metrics_options() {
       number_option("--threads", "N", "decoder threads", cores, 1, 256),
       flag_option("--json", "print JSON instead of a table"),
       flag_option("--quiet", "no progress bars", 'q'),
+      flag_option("--verbose", "also show FFmpeg's own log messages on stderr"),
       flag_option("--help", "show this help", 'h'),
   };
 }
@@ -78,6 +80,7 @@ int cmd_metrics(std::span<char* const> argv) {
   exec::AnalyzeOptions options;
   options.motion.analysis_width = static_cast<int>(args.integer("--analysis-width"));
   options.decoder_threads = static_cast<int>(args.integer("--threads"));
+  if (args.flag("--verbose")) io::set_library_log(true);
   const bool bars = !args.flag("--quiet") && ProgressBar::stderr_is_terminal();
 
   std::vector<Measured> results;

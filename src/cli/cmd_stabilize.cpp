@@ -10,6 +10,7 @@
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "exec/pipeline.hpp"
+#include "io/library_log.hpp"
 #include "report/jitter.hpp"
 
 namespace sw::cli {
@@ -45,6 +46,7 @@ std::vector<Option> stabilize_options() {
       text_option("--path-csv", "FILE",
                   "also write the per-frame numbers (motion, path, LOF, correction) as CSV", ""),
       flag_option("--quiet", "no progress bars and no summary", 'q'),
+      flag_option("--verbose", "also show FFmpeg's own log messages on stderr"),
       flag_option("--help", "show this help", 'h'),
   };
 }
@@ -116,6 +118,7 @@ int cmd_stabilize(std::span<char* const> argv) {
   check_output_path(input, output, args.flag("--overwrite"));
 
   const bool quiet = args.flag("--quiet");
+  if (args.flag("--verbose")) io::set_library_log(true);
   const bool bars = !quiet && ProgressBar::stderr_is_terminal();
   const int threads = static_cast<int>(args.integer("--threads"));
 

@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "core/error.hpp"
 #include "exec/pipeline.hpp"
+#include "io/library_log.hpp"
 
 namespace {
 
@@ -42,6 +43,7 @@ void on_signal(int) {
 int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  sw::io::set_library_log(false);  // commands turn it on with --verbose
   const std::span<char* const> all(argv, static_cast<std::size_t>(argc));
   try {
     if (argc < 2) {

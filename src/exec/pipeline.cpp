@@ -81,7 +81,7 @@ std::vector<path::Vec3> measured_path(std::span<const Motion> motions) {
   for (const Motion& m : motions) {
     rows.push_back(m.valid() ? path::Vec3{m.dx, m.dy, m.da} : path::Vec3{});
   }
-  return path::cumulative(rows);
+  return path::compose(rows);
 }
 
 }  // namespace sw::exec

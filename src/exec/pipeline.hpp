@@ -67,7 +67,7 @@ RenderResult render(const std::string& input, const std::string& output,
                     std::span<const Transform2D> corrections, const RenderOptions& options,
                     const ProgressFn& progress = {});
 
-// The camera path measured from motions (cumulative (dx, dy, da), invalid pairs as zero).
+// The camera path measured from motions (composed, invalid pairs as no motion).
 std::vector<path::Vec3> measured_path(std::span<const Motion> motions);
 
 }  // namespace sw::exec

@@ -21,8 +21,8 @@ namespace sw::exec {
 
 struct Segment {
   std::int64_t index = 0;
-  std::int64_t begin = 0;   // first frame owned
-  std::int64_t end = 0;     // one past the last frame owned
+  std::int64_t begin = 0;        // first frame owned
+  std::int64_t end = 0;          // one past the last frame owned
   std::int64_t decode_from = 0;  // keyframe at or before `begin`, where decoding starts
   std::int64_t decode_to = 0;    // last frame decoded: min(end, N - 1)
   std::int64_t frames() const { return end - begin; }

@@ -48,7 +48,9 @@ RunResult run(const std::string& program, const std::vector<std::string>& args) 
   return result;
 }
 
-RunResult run_stillwater(const std::vector<std::string>& args) { return run(SW_BINARY, args); }
+RunResult run_stillwater(const std::vector<std::string>& args) {
+  return run(SW_BINARY, args);
+}
 
 std::string shell(const std::string& command) {
   FILE* pipe = popen(command.c_str(), "r");
