@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sw {
 
@@ -68,6 +69,17 @@ struct VideoInfo {
   double duration_s = 0;
   double rotation_deg = 0;  // display matrix rotation, counter-clockwise, as libav reports it
   bool variable_frame_rate = false;
+};
+
+// The frames of a video stream as a demux-only scan sees them (no decoding): frame k in
+// presentation order has pts[k] (strictly increasing, on time_base) and keyframe[k] = 1 when
+// decoding can start there. The frame numbering of every pass is defined by this index, so it
+// never depends on where decoding started.
+struct FrameIndex {
+  std::vector<std::int64_t> pts;
+  std::vector<std::uint8_t> keyframe;
+  Rational time_base;
+  std::size_t size() const { return pts.size(); }
 };
 
 }  // namespace sw
