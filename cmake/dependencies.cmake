@@ -6,3 +6,4 @@ pkg_check_modules(LIBAV REQUIRED IMPORTED_TARGET
 find_package(OpenCV REQUIRED COMPONENTS core imgproc video calib3d)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED COMPONENTS Crypto)

@@ -14,6 +14,8 @@ const char* to_string(MotionStatus s) {
       return "fit_failed";
     case MotionStatus::first_frame:
       return "first_frame";
+    case MotionStatus::missing_frame:
+      return "missing_frame";
   }
   return "unknown";
 }

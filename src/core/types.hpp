@@ -16,7 +16,8 @@ enum class MotionStatus : std::uint8_t {
   no_features = 1,     // Shi-Tomasi found too few corners in frame i-1 (black water, fog, lens cap)
   too_few_tracks = 2,  // Lucas-Kanade lost too many of them in frame i
   fit_failed = 3,      // RANSAC found no consistent partial affine
-  first_frame = 4,     // frame 0: there is no previous frame
+  first_frame = 4,     // frame 0 (or a segment's first frame): there is no previous frame
+  missing_frame = 5,   // frame i-1 or i could not be decoded, so the pair was not measured
 };
 
 const char* to_string(MotionStatus s);

@@ -1,0 +1,42 @@
+// The analysis pass over a segment plan: every worker decodes its segments and measures the
+// pairs whose first frame it owns (see segment_plan.hpp), so each pair is measured exactly
+// once and the motions do not depend on the split or the number of workers.
+// With a store, each finished segment is staged there first, and a rerun skips it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "core/types.hpp"
+#include "exec/segment_plan.hpp"
+#include "exec/segment_source.hpp"
+#include "motion/estimator.hpp"
+
+namespace sw::store {
+class RunStore;
+}
+
+namespace sw::exec {
+
+struct AnalysisRun {
+  SourceFactory make_source;
+  int width = 0;  // coded frame size
+  int height = 0;
+  motion::MotionParams motion;
+  int threads = 1;
+  store::RunStore* store = nullptr;  // optional: stage segments, skip staged ones
+  std::function<void(std::int64_t frames_done)> progress;  // called from worker threads
+};
+
+struct AnalysisStats {
+  std::int64_t decoded_frames = 0;   // including the overhead below
+  std::int64_t overhead_frames = 0;  // decoded but not owned (boundaries, non-keyframe cuts)
+  std::int64_t resumed_segments = 0;
+};
+
+// motions[i] for every frame of the plan (motions[0] has status first_frame).
+std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan,
+                                 AnalysisStats* stats = nullptr);
+
+}  // namespace sw::exec

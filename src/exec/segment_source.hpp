@@ -1,0 +1,27 @@
+// SegmentSource: what a worker decodes a segment from. One per worker (each has its own
+// decoder); frames carry their index in the run's FrameIndex, whatever decoding started from.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/frame.hpp"
+#include "core/types.hpp"
+
+namespace sw::exec {
+
+class SegmentSource {
+ public:
+  virtual ~SegmentSource() = default;
+  // Positions the source so that next() delivers frames from a keyframe at or before `frame`.
+  virtual void seek_to_frame(std::int64_t frame) = 0;
+  // The next frame in presentation order; false at the end. Valid until the next call.
+  virtual bool next(FrameView& frame) = 0;
+  virtual std::vector<std::string> warnings() const { return {}; }
+};
+
+using SourceFactory = std::function<std::unique_ptr<SegmentSource>()>;
+
+}  // namespace sw::exec

@@ -1,0 +1,14 @@
+// A content fingerprint for an input file, cheap enough to compute on every run of a
+// multi-gigabyte video: SHA-256 over the file size and its first and last 4 MiB. It tells a
+// store that belongs to another video (or an edited one) from the right one; a change that
+// touches only the middle of a file of the same size is not seen (documented limitation).
+#pragma once
+
+#include <string>
+
+namespace sw::store {
+
+// "sha256:<64 hex digits>"; throws sw::Error(path, ...) when the file cannot be read.
+std::string file_fingerprint(const std::string& path);
+
+}  // namespace sw::store

@@ -1,0 +1,377 @@
+// Layout written here (see docs/store-format.md):
+//   .zgroup, .zattrs                    the run description (input, analysis, path, version)
+//   pts, time_s, keyframe               the frame index
+//   motion, motion_scale, features, status, valid     analysis (pair i-1 -> i on row i)
+//   trajectory, smoothed, lof, outlier, radius, correction   the path stage
+//   _progress/analysis/<k>              segment k's staged motions (one chunk: atomic)
+//   _progress/render/piece_<k>.mkv      segment k's encoded piece
+#include "store/run_store.hpp"
+
+#include <openssl/evp.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "store/local_backend.hpp"
+#include "store/zarr_array.hpp"
+#include "store/zarr_meta.hpp"
+
+namespace sw::store {
+
+namespace {
+
+constexpr std::uint64_t kRowsPerChunk = 16384;
+constexpr const char* kAnalysisProgress = "_progress/analysis";
+constexpr const char* kRenderProgress = "_progress/render";
+
+// One per-frame array: 1-D (columns empty) or 2-D (N, columns.size()).
+struct Column {
+  const char* name;
+  const char* dtype;
+  std::vector<std::string> columns;
+  const char* description;
+};
+
+Array create_array(Backend& backend, const std::shared_ptr<Backend>& ptr, const Column& c,
+                   std::uint64_t n) {
+  std::vector<std::uint64_t> shape = {n},
+                             chunks = {std::max<std::uint64_t>(1, std::min(n, kRowsPerChunk))};
+  nlohmann::json attrs = {{"description", c.description}};
+  if (c.columns.empty()) {
+    attrs["_ARRAY_DIMENSIONS"] = {"frame"};
+  } else {
+    shape.push_back(c.columns.size());
+    chunks.push_back(c.columns.size());
+    attrs["_ARRAY_DIMENSIONS"] = {"frame", "component"};
+    attrs["columns"] = c.columns;
+  }
+  Array array = Array::create(ptr, c.name, ArrayMeta::make(shape, chunks, c.dtype));
+  write_attrs(backend, c.name, attrs);
+  return array;
+}
+
+// The first top-level key whose value differs, for "analysis parameter X differs" messages.
+std::string first_difference(const nlohmann::json& stored, const nlohmann::json& asked) {
+  for (const auto& [key, value] : asked.items()) {
+    if (!stored.contains(key)) return key + " (not in the store)";
+    if (stored[key] != value)
+      return key + ": stored " + stored[key].dump() + ", asked " + value.dump();
+  }
+  for (const auto& [key, value] : stored.items()) {
+    if (!asked.contains(key)) return key + " (only in the store)";
+  }
+  return "";
+}
+
+std::string segment_key(std::int64_t segment) {
+  char name[32];
+  std::snprintf(name, sizeof name, "%06lld", static_cast<long long>(segment));
+  return name;
+}
+
+}  // namespace
+
+std::string sha256_hex(std::span<const std::uint8_t> bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+  std::string hex;
+  char two[3];
+  for (unsigned int i = 0; i < size; ++i) {
+    std::snprintf(two, sizeof two, "%02x", digest[i]);
+    hex += two;
+  }
+  return hex;
+}
+
+RunStore::RunStore(std::string location, std::shared_ptr<Backend> backend)
+    : location_(std::move(location)), backend_(std::move(backend)) {}
+
+RunStore RunStore::open(const std::string& location, const RunDescription& run) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(location, ec) && !fs::is_directory(location, ec)) {
+    throw Error(location, "is not a directory (a store is a Zarr directory)");
+  }
+  RunStore store(location, std::make_shared<LocalBackend>(location));
+  Backend& b = *store.backend_;
+  if (!is_group(b, "")) {
+    if (fs::exists(location, ec) && !fs::is_empty(location, ec)) {
+      throw Error(
+          location,
+          "is not a stillwater store (no .zgroup) and not empty; refusing to write into it");
+    }
+    create_group(b, "");
+    store.write_description(run);
+    return store;
+  }
+  const nlohmann::json attrs = read_attrs(b, "");
+  const int version = attrs.value("/stillwater/format_version"_json_pointer, 0);
+  if (version != kRunFormatVersion) {
+    throw Error(location, "store format version " + std::to_string(version) + ", expected " +
+                              std::to_string(kRunFormatVersion) + "; use a new --store");
+  }
+  const nlohmann::json stored_input = attrs.value("input", nlohmann::json::object());
+  if (stored_input.value("fingerprint", "") != run.input.value("fingerprint", "")) {
+    throw Error(location, "store was made for another input (" +
+                              stored_input.value("name", std::string("?")) + ", " +
+                              stored_input.value("fingerprint", std::string("?")) +
+                              "); use a new --store for " +
+                              run.input.value("name", std::string("?")));
+  }
+  const std::string analysis_diff =
+      first_difference(attrs.value("analysis", nlohmann::json::object()), run.analysis);
+  if (!analysis_diff.empty()) {
+    throw Error(location, "store was made with other analysis parameters (" + analysis_diff +
+                              "); use a new --store");
+  }
+  store.path_current_ =
+      attrs.value("path", nlohmann::json::object()) == run.path && b.exists("correction/.zarray");
+  store.write_description(run);
+  return store;
+}
+
+void RunStore::write_description(const RunDescription& run) {
+  nlohmann::json attrs = read_attrs(*backend_, "");
+  attrs["stillwater"] = {{"format_version", kRunFormatVersion},
+                         {"about", "stillwater run store; see docs/store-format.md"}};
+  attrs["input"] = run.input;
+  attrs["analysis"] = run.analysis;
+  attrs["path"] = run.path;
+  write_attrs(*backend_, "", attrs);
+}
+
+void RunStore::write_index(const FrameIndex& index) {
+  const auto n = static_cast<std::uint64_t>(index.size());
+  std::vector<double> seconds(index.size());
+  for (std::size_t i = 0; i < index.size(); ++i) {
+    seconds[i] = static_cast<double>(index.pts[i]) * index.time_base.value();
+  }
+  std::vector<std::uint8_t> key(index.keyframe.begin(), index.keyframe.end());
+  create_array(*backend_, backend_,
+               {"pts",
+                "<i8",
+                {},
+                "presentation timestamp on the video stream's time base (see .zattrs time_base)"},
+               n)
+      .write_all<std::int64_t>(index.pts);
+  write_attrs(*backend_, "pts", [&] {
+    auto a = read_attrs(*backend_, "pts");
+    a["time_base"] = {index.time_base.num, index.time_base.den};
+    return a;
+  }());
+  create_array(*backend_, backend_, {"time_s", "<f8", {}, "presentation time in seconds"}, n)
+      .write_all<double>(seconds);
+  create_array(*backend_, backend_, {"keyframe", "|b1", {}, "decoding can start at this frame"}, n)
+      .write_all_bytes(key.data());
+}
+
+void RunStore::reset_progress(const std::string& group, const std::string& key) {
+  const nlohmann::json attrs = read_attrs(*backend_, group);
+  if (attrs.value("key", std::string()) == key) return;
+  for (const auto& k : backend_->list(group + "/")) backend_->remove(k);
+  write_attrs(*backend_, group, {{"key", key}});
+}
+
+void RunStore::begin_analysis(const std::string& plan_key) {
+  reset_progress(kAnalysisProgress, plan_key);
+}
+
+bool RunStore::analysis_staged(std::int64_t segment) const {
+  return backend_->exists(join_key(kAnalysisProgress, segment_key(segment)) + "/0.0");
+}
+
+// A staged record: rows of (frame, dx, dy, da, scale, corners, tracked, inliers, status), all
+// f8 (exact for these integers), written as a single chunk so it appears atomically.
+void RunStore::stage_analysis(std::int64_t segment, const StagedMotions& staged) {
+  const std::string path = join_key(kAnalysisProgress, segment_key(segment));
+  const std::uint64_t rows = std::max<std::size_t>(1, staged.motions.size());
+  Array array = Array::create(backend_, path, ArrayMeta::make({rows, 9}, {rows, 9}, "<f8"));
+  std::vector<double> values(rows * 9, 0.0);
+  for (std::size_t i = 0; i < staged.motions.size(); ++i) {
+    const Motion& m = staged.motions[i];
+    const double row[9] = {static_cast<double>(staged.first + static_cast<std::int64_t>(i)),
+                           m.dx,
+                           m.dy,
+                           m.da,
+                           m.scale,
+                           double(m.corners),
+                           double(m.tracked),
+                           double(m.inliers),
+                           double(static_cast<int>(m.status))};
+    std::copy(row, row + 9, values.begin() + static_cast<std::ptrdiff_t>(i * 9));
+  }
+  if (staged.motions.empty()) values[0] = -1;  // an empty record: marks the segment done
+  array.write_all<double>(values);
+}
+
+StagedMotions RunStore::load_staged(std::int64_t segment) const {
+  const Array array = Array::open(backend_, join_key(kAnalysisProgress, segment_key(segment)));
+  const std::vector<double> values = array.read_all<double>();
+  StagedMotions staged;
+  const std::size_t rows = values.size() / 9;
+  if (rows == 0 || values[0] < 0) return staged;
+  staged.first = static_cast<std::int64_t>(values[0]);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const double* r = &values[i * 9];
+    Motion m;
+    m.dx = r[1], m.dy = r[2], m.da = r[3], m.scale = r[4];
+    m.corners = static_cast<std::int32_t>(r[5]);
+    m.tracked = static_cast<std::int32_t>(r[6]);
+    m.inliers = static_cast<std::int32_t>(r[7]);
+    m.status = static_cast<MotionStatus>(static_cast<int>(r[8]));
+    staged.motions.push_back(m);
+  }
+  return staged;
+}
+
+bool RunStore::has_motions() const {
+  return backend_->exists("status/.zarray");
+}
+
+void RunStore::write_motions(std::span<const Motion> motions) {
+  const auto n = static_cast<std::uint64_t>(motions.size());
+  std::vector<double> motion, scale;
+  std::vector<std::int32_t> features;
+  std::vector<std::uint8_t> status, valid;
+  for (const Motion& m : motions) {
+    motion.insert(motion.end(), {m.dx, m.dy, m.da});
+    scale.push_back(m.scale);
+    features.insert(features.end(), {m.corners, m.tracked, m.inliers});
+    status.push_back(static_cast<std::uint8_t>(m.status));
+    valid.push_back(m.valid() ? 1 : 0);
+  }
+  auto& b = *backend_;
+  create_array(
+      b, backend_,
+      {"motion",
+       "<f8",
+       {"dx", "dy", "da"},
+       "motion of the pair (i-1 -> i): pixels about the frame centre, radians; row 0 is zero"},
+      n)
+      .write_all<double>(motion);
+  create_array(
+      b, backend_,
+      {"motion_scale", "<f8", {}, "scale of the fitted partial affine (measured, not used)"}, n)
+      .write_all<double>(scale);
+  create_array(b, backend_,
+               {"features",
+                "<i4",
+                {"corners", "tracked", "inliers"},
+                "Shi-Tomasi corners in frame i-1, tracked into i, RANSAC inliers"},
+               n)
+      .write_all<std::int32_t>(features);
+  create_array(
+      b, backend_,
+      {"status",
+       "|u1",
+       {},
+       "0 ok, 1 no_features, 2 too_few_tracks, 3 fit_failed, 4 first_frame, 5 missing_frame"},
+      n)
+      .write_all<std::uint8_t>(status);
+  create_array(b, backend_, {"valid", "|b1", {}, "the pair's motion was measured (status ok)"}, n)
+      .write_all_bytes(valid.data());
+}
+
+std::vector<Motion> RunStore::read_motions() const {
+  const auto motion = Array::open(backend_, "motion").read_all<double>();
+  const auto scale = Array::open(backend_, "motion_scale").read_all<double>();
+  const auto features = Array::open(backend_, "features").read_all<std::int32_t>();
+  const auto status = Array::open(backend_, "status").read_all<std::uint8_t>();
+  std::vector<Motion> motions(status.size());
+  if (motion.size() != 3 * status.size() || features.size() != 3 * status.size() ||
+      scale.size() != status.size()) {
+    throw Error(location_, "motion arrays disagree on the frame count");
+  }
+  for (std::size_t i = 0; i < motions.size(); ++i) {
+    Motion& m = motions[i];
+    m.dx = motion[3 * i], m.dy = motion[3 * i + 1], m.da = motion[3 * i + 2];
+    m.scale = scale[i];
+    m.corners = features[3 * i], m.tracked = features[3 * i + 1], m.inliers = features[3 * i + 2];
+    m.status = static_cast<MotionStatus>(status[i]);
+  }
+  return motions;
+}
+
+void RunStore::write_path(const path::PathResult& path) {
+  const auto n = static_cast<std::uint64_t>(path.trajectory.size());
+  auto rows3 = [](const std::vector<path::Vec3>& v) {
+    std::vector<double> out;
+    for (const auto& r : v) out.insert(out.end(), {r.x, r.y, r.a});
+    return out;
+  };
+  std::vector<double> correction;
+  for (const auto& c : path.correction)
+    correction.insert(correction.end(), {c.dx, c.dy, c.da, c.zoom});
+  std::vector<std::uint8_t> outlier(path.outlier.begin(), path.outlier.end());
+  auto& b = *backend_;
+  create_array(b, backend_,
+               {"trajectory",
+                "<f8",
+                {"x", "y", "a"},
+                "raw camera path: the motions composed (pixels, radians)"},
+               n)
+      .write_all<double>(rows3(path.trajectory));
+  create_array(b, backend_, {"smoothed", "<f8", {"x", "y", "a"}, "smoothed camera path"}, n)
+      .write_all<double>(rows3(path.smoothed));
+  create_array(b, backend_,
+               {"lof", "<f8", {}, "Local Outlier Factor of the pair row (1 = inlier-like)"}, n)
+      .write_all<double>(path.lof);
+  create_array(b, backend_, {"outlier", "|b1", {}, "LOF > threshold"}, n)
+      .write_all_bytes(outlier.data());
+  create_array(b, backend_, {"radius", "<i4", {}, "smoothing half width used, frames"}, n)
+      .write_all<std::int32_t>(std::vector<std::int32_t>(path.radius.begin(), path.radius.end()));
+  create_array(b, backend_,
+               {"correction",
+                "<f8",
+                {"dx", "dy", "da", "zoom"},
+                "per-frame warp render applies: p' = zoom R(da) p + (dx, dy), about the frame "
+                "centre; may be edited by the user"},
+               n)
+      .write_all<double>(correction);
+  path_current_ = true;
+}
+
+std::vector<Transform2D> RunStore::read_corrections(std::int64_t frames) const {
+  if (!backend_->exists("correction/.zarray")) {
+    throw Error(location_, "has no correction array (run `stillwater analyze` first)");
+  }
+  const Array array = Array::open(backend_, "correction");
+  const auto& shape = array.meta().shape;
+  if (shape.size() != 2 || shape[1] != 4 || static_cast<std::int64_t>(shape[0]) != frames) {
+    std::string got;
+    for (auto d : shape) got += (got.empty() ? "" : ", ") + std::to_string(d);
+    throw Error(backend_->describe("correction"),
+                "expected shape (" + std::to_string(frames) + ", 4), got (" + got + ")");
+  }
+  std::vector<double> values;
+  if (array.meta().dtype == "<f4") {
+    for (float f : array.read_all<float>()) values.push_back(f);
+  } else {
+    values = array.read_all<double>();
+  }
+  std::vector<Transform2D> corrections(static_cast<std::size_t>(frames));
+  for (std::size_t i = 0; i < corrections.size(); ++i) {
+    corrections[i] = {values[4 * i], values[4 * i + 1], values[4 * i + 2], values[4 * i + 3]};
+  }
+  return corrections;
+}
+
+void RunStore::begin_render(const std::string& render_key) {
+  reset_progress(kRenderProgress, render_key);
+  std::filesystem::create_directories(std::filesystem::path(location_) / kRenderProgress);
+}
+
+std::string RunStore::piece_path(std::int64_t segment) const {
+  return (std::filesystem::path(location_) / kRenderProgress /
+          ("piece_" + segment_key(segment) + ".mkv"))
+      .string();
+}
+
+bool RunStore::piece_done(std::int64_t segment) const {
+  std::error_code ec;
+  return std::filesystem::exists(piece_path(segment), ec);
+}
+
+}  // namespace sw::store
