@@ -9,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/console.hpp"
 #include "cli/options.hpp"
+#include "cli/passes.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "exec/pipeline.hpp"
@@ -24,7 +25,7 @@ std::vector<Option> metrics_options() {
   return {
       number_option("--analysis-width", "PX",
                     "width of the luma used for motion analysis; 0 = full size", "640", 0, 16384),
-      number_option("--threads", "N", "decoder threads", cores, 1, 256),
+      number_option("--threads", "N", "worker threads", cores, 1, 1024),
       flag_option("--json", "print JSON instead of a table"),
       flag_option("--quiet", "no progress bars", 'q'),
       flag_option("--verbose", "also show FFmpeg's own log messages on stderr"),
@@ -39,19 +40,17 @@ struct Measured {
   report::Jitter jitter;
 };
 
-Measured measure(const std::string& file, const exec::AnalyzeOptions& options, bool bars) {
-  ProgressBar bar("measure", -1, bars);
-  const auto analysis = exec::analyze(file, options, [&](std::int64_t n) { bar.update(n); });
-  bar.finish();
-  warn_all(file, analysis.warnings);
+Measured measure(const std::string& file, const exec::RunOptions& options, bool bars) {
+  exec::Prepared run = exec::prepare(file, options);
+  const auto analysis = analyze_pass(run, options, bars);
   Measured m;
   m.file = file;
   m.frames = static_cast<std::int64_t>(analysis.motions.size());
   for (std::size_t i = 1; i < analysis.motions.size(); ++i) {
     m.invalid_pairs += analysis.motions[i].valid() ? 0 : 1;
   }
-  m.jitter = report::residual_jitter(exec::measured_path(analysis.motions), analysis.info.width,
-                                     analysis.info.height);
+  m.jitter = report::residual_jitter(exec::measured_path(analysis.motions), run.info.width,
+                                     run.info.height);
   return m;
 }
 
@@ -77,9 +76,9 @@ int cmd_metrics(std::span<char* const> argv) {
         "expected IN [OUT], got " + std::to_string(args.positional.size()) + " files (see --help)",
         ExitCode::usage);
   }
-  exec::AnalyzeOptions options;
+  exec::RunOptions options;
   options.motion.analysis_width = static_cast<int>(args.integer("--analysis-width"));
-  options.decoder_threads = static_cast<int>(args.integer("--threads"));
+  options.threads = static_cast<int>(args.integer("--threads"));
   if (args.flag("--verbose")) io::set_library_log(true);
   const bool bars = !args.flag("--quiet") && ProgressBar::stderr_is_terminal();
 

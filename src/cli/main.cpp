@@ -19,6 +19,9 @@ stillwater reads a shaky video and writes a stabilized one, keeping audio, timin
 
 Commands:
   stabilize IN -o OUT   analyse the camera motion, smooth it, and render a stabilized video
+  analyze IN --store S  the analysis pass (and the path) alone, into a Zarr store
+  render IN --store S -o OUT
+                        the render pass alone, from a store's corrections
   metrics IN [OUT]      measure the residual jitter of a video (and of its stabilized version)
 
 Run `stillwater COMMAND --help` for a command's options.
@@ -62,6 +65,8 @@ int main(int argc, char** argv) {
     }
     if (command == "stabilize") return sw::cli::cmd_stabilize(rest);
     if (command == "metrics") return sw::cli::cmd_metrics(rest);
+    if (command == "analyze") return sw::cli::cmd_analyze(rest);
+    if (command == "render") return sw::cli::cmd_render(rest);
     throw sw::Error(command, "unknown command (see stillwater --help)", sw::ExitCode::usage);
   } catch (const sw::Error& e) {
     std::fprintf(stderr, "stillwater: %s\n", e.what());

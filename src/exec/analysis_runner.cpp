@@ -16,8 +16,9 @@ namespace {
 // only decoded (the cost of a cut between keyframes); pairs (begin, begin+1) .. (decode_to-1,
 // decode_to) are measured. A frame missing from the decoded stream leaves the pairs that touch
 // it as missing_frame.
-store::StagedMotions analyse_segment(SegmentSource& source, motion::MotionEstimator& estimator,
-                                     const Segment& s, std::int64_t& decoded) {
+store::StagedMotions analyse_segment(const AnalysisRun& run, SegmentSource& source,
+                                     motion::MotionEstimator& estimator, const Segment& s,
+                                     std::int64_t& decoded) {
   store::StagedMotions staged;
   staged.first = s.begin + 1;
   Motion missing;
@@ -36,6 +37,7 @@ store::StagedMotions analyse_segment(SegmentSource& source, motion::MotionEstima
     if (frame.index > s.decode_to) break;
     if (last >= 0 && frame.index != last + 1) estimator.reset();
     const Motion m = estimator.push(frame);
+    if (run.on_frame && frame.index < s.end) run.on_frame(frame, estimator);
     if (frame.index > s.begin && m.status != MotionStatus::first_frame) {
       staged.motions[static_cast<std::size_t>(frame.index - staged.first)] = m;
     }
@@ -74,7 +76,7 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
                          estimator = std::make_unique<motion::MotionEstimator>(
                              run.width, run.height, run.motion);
                        std::int64_t segment_decoded = 0;
-                       staged = analyse_segment(*source, *estimator, s, segment_decoded);
+                       staged = analyse_segment(run, *source, *estimator, s, segment_decoded);
                        decoded += segment_decoded;
                        owned_decoded += s.frames();
                        if (run.store) run.store->stage_analysis(s.index, staged);

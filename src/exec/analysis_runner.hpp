@@ -26,7 +26,10 @@ struct AnalysisRun {
   motion::MotionParams motion;
   int threads = 1;
   store::RunStore* store = nullptr;  // optional: stage segments, skip staged ones
-  std::function<void(std::int64_t frames_done)> progress;  // called from worker threads
+  std::function<void(std::int64_t frames_done)> progress;  // serialised by the runner
+  // Called (from worker threads) for every frame a segment owns, right after the estimator
+  // saw it: used to write frames into the store (--store-frames).
+  std::function<void(const FrameView& frame, const motion::MotionEstimator& estimator)> on_frame;
 };
 
 struct AnalysisStats {

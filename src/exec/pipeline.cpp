@@ -1,9 +1,18 @@
 #include "exec/pipeline.hpp"
 
+#include <unistd.h>
 #include <chrono>
+#include <filesystem>
 
 #include "core/error.hpp"
+#include "exec/analysis_runner.hpp"
+#include "exec/render_runner.hpp"
+#include "exec/video_source.hpp"
+#include "io/frame_index.hpp"
 #include "io/video_reader.hpp"
+#include "store/fingerprint.hpp"
+#include "store/frame_array.hpp"
+#include "store/frame_color.hpp"
 
 namespace sw::exec {
 
@@ -11,68 +20,257 @@ std::atomic<bool> g_cancel{false};
 
 namespace {
 
+namespace fs = std::filesystem;
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-void throw_if_cancelled(const std::string& path) {
-  if (g_cancel.load(std::memory_order_relaxed)) {
-    throw Error(path, "interrupted", ExitCode::interrupted);
-  }
+nlohmann::json input_description(const Prepared& run) {
+  const VideoInfo& v = run.info;
+  std::error_code ec;
+  const std::string fingerprint_of =
+      run.zarr_frames ? (fs::path(run.input) / ".zarray").string() : run.input;
+  return {{"name", fs::path(run.input).filename().string()},
+          {"path", run.input},
+          {"size", run.zarr_frames ? 0 : static_cast<std::int64_t>(fs::file_size(run.input, ec))},
+          {"fingerprint", store::file_fingerprint(fingerprint_of)},
+          {"kind", run.zarr_frames ? "zarr frames" : "video"},
+          {"width", v.width},
+          {"height", v.height},
+          {"pix_fmt", v.pix_fmt},
+          {"codec", v.codec},
+          {"bit_depth", v.bit_depth},
+          {"time_base", {run.index.time_base.num, run.index.time_base.den}},
+          {"avg_frame_rate", {v.avg_frame_rate.num, v.avg_frame_rate.den}},
+          {"frames", static_cast<std::int64_t>(run.index.size())},
+          {"duration_s", v.duration_s},
+          {"rotation_deg", v.rotation_deg},
+          {"variable_frame_rate", v.variable_frame_rate},
+          {"stillwater_version", SW_VERSION_STRING}};
 }
+
+nlohmann::json analysis_description(const motion::MotionParams& m) {
+  return {{"analysis_width", m.analysis_width},
+          {"max_corners", m.max_corners},
+          {"quality", m.quality},
+          {"min_distance_1080p", m.min_distance_1080p},
+          {"block_size", m.block_size},
+          {"lk_window_1080p", m.lk_window_1080p},
+          {"lk_levels", m.lk_levels},
+          {"min_tracks", m.min_tracks},
+          {"min_inliers", m.min_inliers},
+          {"ransac_threshold_px", m.ransac_threshold_px}};
+}
+
+const char* policy_name(path::OutlierPolicy p) {
+  switch (p) {
+    case path::OutlierPolicy::none:
+      return "none";
+    case path::OutlierPolicy::recipe:
+      return "recipe";
+    case path::OutlierPolicy::adaptive:
+      return "adaptive";
+  }
+  return "?";
+}
+
+nlohmann::json path_description(const path::PathParams& p) {
+  return {{"radius", p.radius},
+          {"outliers", policy_name(p.outliers)},
+          {"lof_neighbors", p.lof_neighbors},
+          {"lof_threshold", p.lof_threshold},
+          {"recipe_half_window", p.recipe_half_window},
+          {"adaptive_base", p.adaptive_base},
+          {"adaptive_cap", p.adaptive_cap},
+          {"zoom", p.zoom}};
+}
+
+// Everything the rendered bytes depend on: a finished piece is reused only under the same key.
+std::string render_key(const Prepared& run, const RunOptions& o,
+                       std::span<const Transform2D> corrections) {
+  nlohmann::json key = {{"border", static_cast<int>(o.warp.border)},
+                        {"encoder", o.encode.encoder},
+                        {"crf", o.encode.crf},
+                        {"preset", o.encode.preset},
+                        {"encoder_threads", o.encode.encoder_threads},
+                        {"gop", o.encode.gop},
+                        {"x264_deterministic_simd", o.encode.x264_deterministic_simd},
+                        {"stillwater_version", SW_VERSION_STRING}};
+  for (const auto& s : run.plan.segments) key["plan"].push_back({s.begin, s.end});
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(corrections.data());
+  key["corrections"] = store::sha256_hex({bytes, corrections.size_bytes()});
+  const std::string text = key.dump();
+  return store::sha256_hex({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+}
+
+std::string plan_key(const SegmentPlan& plan) {
+  std::string key = std::to_string(plan.frame_count);
+  for (const auto& s : plan.segments) key += "," + std::to_string(s.begin);
+  return key;
+}
+
+// A directory beside the output for the pieces of a run without a store; removed at the end.
+class PieceDir {
+ public:
+  explicit PieceDir(const std::string& output) {
+    const fs::path out(output);
+    path_ = out.parent_path() /
+            ("." + out.filename().string() + ".stillwater-pieces-" + std::to_string(::getpid()));
+    fs::create_directories(path_);
+  }
+  ~PieceDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  std::string piece(std::int64_t k) const {
+    return (path_ / (std::to_string(k) + ".mp4")).string();
+  }
+
+ private:
+  fs::path path_;
+};
 
 }  // namespace
 
-AnalysisResult analyze(const std::string& input, const AnalyzeOptions& options,
-                       const ProgressFn& progress) {
+Prepared prepare(const std::string& input, const RunOptions& options) {
+  Prepared run;
+  run.input = input;
+  run.zarr_frames = is_zarr_frames(input);
+  if (run.zarr_frames) {
+    store::ZarrFrameSource frames{fs::path(input)};
+    run.info.path = input;
+    run.info.width = frames.width();
+    run.info.height = frames.height();
+    run.info.pix_fmt = "rgb24";
+    run.info.codec = "zarr";
+    run.index = frames.frame_index();
+    run.info.time_base = run.index.time_base;
+    run.info.avg_frame_rate = frames.fps();
+    run.info.frame_count = static_cast<std::int64_t>(run.index.size());
+  } else {
+    // Opening a reader first gives the precise error for a bad file (and decodes frame 0).
+    run.info = io::VideoReader(input).info();
+    run.index = io::scan_frames(input);
+  }
+  if (run.index.size() < 2) {
+    throw Error(input, "has only " + std::to_string(run.index.size()) +
+                           " video frame; stabilization needs at least 2");
+  }
+  run.plan = plan_segments(run.index.keyframe, options.segment_frames);
+  if (!options.store.empty()) {
+    store::RunDescription description{input_description(run), analysis_description(options.motion),
+                                      path_description(options.path)};
+    run.store = store::RunStore::open(options.store, description);
+    run.store->write_index(run.index);
+  }
+  return run;
+}
+
+AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const ProgressFn& progress) {
   const auto start = std::chrono::steady_clock::now();
+  AnalysisOutcome out;
+  if (run.store && run.store->has_motions() &&
+      static_cast<std::size_t>(run.store->read_motions().size()) == run.index.size()) {
+    out.motions = run.store->read_motions();
+    out.resumed_segments = static_cast<std::int64_t>(run.plan.segments.size());
+    if (progress) progress(static_cast<std::int64_t>(out.motions.size()));
+    out.seconds = seconds_since(start);
+    return out;
+  }
+
+  AnalysisRun job;
   io::ReaderOptions reader_options;
-  reader_options.decoder_threads = options.decoder_threads;
-  io::VideoReader reader(input, reader_options);
+  job.make_source = run.zarr_frames ? zarr_source_factory(run.input)
+                                    : video_source_factory(run.input, run.index, reader_options);
+  job.width = run.info.width;
+  job.height = run.info.height;
+  job.motion = options.motion;
+  job.threads = options.threads;
+  job.progress = progress;
 
-  AnalysisResult result;
-  result.info = reader.info();
-  motion::MotionEstimator estimator(result.info.width, result.info.height, options.motion);
-  result.geometry = estimator.geometry();
-  if (result.info.frame_count > 0) {
-    result.motions.reserve(static_cast<std::size_t>(result.info.frame_count));
-    result.pts.reserve(static_cast<std::size_t>(result.info.frame_count));
+  std::optional<store::FrameArrayWriter> frames;
+  if (run.store) {
+    run.store->begin_analysis(plan_key(run.plan));
+    job.store = &*run.store;
+    const auto n = static_cast<std::uint64_t>(run.index.size());
+    const double fps = run.info.avg_frame_rate.value();
+    if (options.store_frames == StoreFrames::luma) {
+      const auto g =
+          motion::analysis_geometry(run.info.width, run.info.height, options.motion.analysis_width);
+      frames.emplace(run.store->backend_ptr(), "luma", store::FrameLayout::luma, n, g.width,
+                     g.height, store::Compressor::blosc(), fps);
+      job.on_frame = [&](const FrameView& f, const motion::MotionEstimator& e) {
+        const PlaneView p = e.analysis_luma();
+        frames->write(static_cast<std::uint64_t>(f.index), p.data,
+                      static_cast<std::size_t>(p.stride));
+      };
+    } else if (options.store_frames == StoreFrames::rgb) {
+      if (run.zarr_frames)
+        throw Error(run.input, "is already a frames array; --store-frames rgb would copy it");
+      frames.emplace(run.store->backend_ptr(), "frames", store::FrameLayout::rgb, n, run.info.width,
+                     run.info.height, store::Compressor::blosc(), fps);
+      job.on_frame = [&](const FrameView& f, const motion::MotionEstimator&) {
+        thread_local std::vector<std::uint8_t> rgb;
+        store::yuv_to_rgb(f, rgb);
+        frames->write(static_cast<std::uint64_t>(f.index), rgb.data(),
+                      static_cast<std::size_t>(run.info.width) * 3);
+      };
+    }
   }
 
-  FrameView frame;
-  while (reader.next(frame)) {
-    throw_if_cancelled(input);
-    result.motions.push_back(estimator.push(frame));
-    result.pts.push_back(frame.pts);
-    if (progress) progress(static_cast<std::int64_t>(result.motions.size()));
-  }
-  result.warnings = reader.warnings();
-  result.seconds = seconds_since(start);
+  AnalysisStats stats;
+  out.motions = run_analysis(job, run.plan, &stats);
+  out.decoded_frames = stats.decoded_frames;
+  out.overhead_frames = stats.overhead_frames;
+  out.resumed_segments = stats.resumed_segments;
+  if (run.store) run.store->write_motions(out.motions);
+  out.seconds = seconds_since(start);
+  return out;
+}
+
+path::PathResult plan(Prepared& run, const RunOptions& options, std::span<const Motion> motions) {
+  path::PathResult result = path::plan_path(motions, options.path);
+  if (run.store) run.store->write_path(result);
   return result;
 }
 
-RenderResult render(const std::string& input, const std::string& output,
-                    std::span<const Transform2D> corrections, const RenderOptions& options,
-                    const ProgressFn& progress) {
+RenderOutcome render(Prepared& run, const RunOptions& options,
+                     std::span<const Transform2D> corrections, const std::string& output,
+                     const ProgressFn& progress) {
   const auto start = std::chrono::steady_clock::now();
-  io::VideoTranscoder transcoder(input, output, options.encode, options.decoder_threads);
-  std::int64_t done = 0;
-  RenderResult result;
-  result.frames = transcoder.run([&](const FrameView& in, MutableFrameView& out) {
-    throw_if_cancelled(input);
-    const auto index = static_cast<std::size_t>(in.index);
-    if (index >= corrections.size()) {
-      throw Error(input, "decoded more frames the second time (" + std::to_string(in.index + 1) +
-                             ") than the analysis saw (" + std::to_string(corrections.size()) +
-                             ")");
-    }
-    render::warp_frame(in, corrections[index], options.warp, out);
-    if (progress) progress(++done);
-  });
-  transcoder.finish();
-  result.warnings = transcoder.warnings();
-  result.seconds = seconds_since(start);
-  return result;
+  if (run.zarr_frames) {
+    throw Error(run.input, "is a Zarr frames array (luma only here); render needs the video");
+  }
+  if (corrections.size() != run.index.size()) {
+    throw Error(run.input, "expected " + std::to_string(run.index.size()) + " corrections, got " +
+                               std::to_string(corrections.size()));
+  }
+  RenderRun job;
+  job.input = run.input;
+  job.index = &run.index;
+  job.corrections = corrections;
+  job.warp = options.warp;
+  job.encode = options.encode;
+  job.threads = options.threads;
+  job.progress = progress;
+
+  std::optional<PieceDir> scratch;
+  if (run.store) {
+    run.store->begin_render(render_key(run, options, corrections));
+    job.piece_path = [&](std::int64_t k) { return run.store->piece_path(k); };
+    job.piece_done = [&](std::int64_t k) { return run.store->piece_done(k); };
+  } else {
+    scratch.emplace(output);
+    job.piece_path = [&](std::int64_t k) { return scratch->piece(k); };
+  }
+  const RenderStats stats = run_render(job, run.plan, output);
+  RenderOutcome out;
+  out.frames = stats.frames;
+  out.resumed_segments = stats.resumed_segments;
+  out.warnings = stats.warnings;
+  out.seconds = seconds_since(start);
+  return out;
 }
 
 std::vector<path::Vec3> measured_path(std::span<const Motion> motions) {

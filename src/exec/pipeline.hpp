@@ -1,71 +1,97 @@
-// The pipeline of one run: analysis pass -> path stage -> render pass.
+// One run, wired from the stages: prepare (open, demux-only scan, segment plan, store) ->
+// analysis (segments on threads) -> path -> render (segments on threads, pieces joined).
 //
-//   analyze(): decode (luma only, native depth) -> MotionEstimator per consecutive pair.
-//              Holds one decoded frame and two downscaled luma frames at a time.
-//   plan_path() (path/): per-frame numbers only.
-//   render():  decode again -> warp each frame by its correction -> encode -> mux with every
-//              other stream copied. Holds one input and one output frame at a time (plus the
-//              codec's own bounded delay).
+//   analysis: each worker holds one decoded frame and two downscaled luma frames with their
+//             LK pyramids;
+//   path:     per-frame numbers only;
+//   render:   each worker holds one input and one output frame, plus the codecs' bounded delay.
 // Memory therefore does not depend on the video's length, apart from the per-frame numbers
-// (a Motion and a Transform2D per frame, under 100 bytes).
+// (a Motion and a Transform2D per frame, under 200 bytes).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "core/types.hpp"
+#include "exec/segment_plan.hpp"
 #include "io/video_transcoder.hpp"
 #include "motion/estimator.hpp"
 #include "path/path.hpp"
 #include "render/warp.hpp"
+#include "store/run_store.hpp"
 
 namespace sw::exec {
 
-// Called with the number of frames done so far (and once more at the end).
+// Called with the number of frames done so far.
 using ProgressFn = std::function<void(std::int64_t frames_done)>;
 
 // Set from a signal handler; the passes check it between frames and throw sw::Error
 // (ExitCode::interrupted), so every temporary file is cleaned up by its owner.
 extern std::atomic<bool> g_cancel;
 
-struct AnalysisResult {
-  VideoInfo info;
-  motion::AnalysisGeometry geometry;
-  std::vector<Motion> motions;    // one per frame; motions[0] is frame 0 (first_frame)
-  std::vector<std::int64_t> pts;  // per frame, on info.time_base
-  std::vector<std::string> warnings;
-  double seconds = 0;
-};
+enum class StoreFrames { none, luma, rgb };
 
-struct AnalyzeOptions {
+// Everything a run is asked to do. Results never depend on `threads`; they depend on
+// `segment_frames` only through the encoder's GOP boundaries in render.
+struct RunOptions {
+  int threads = 1;
+  std::int64_t segment_frames = 240;
   motion::MotionParams motion;
-  int decoder_threads = 1;
-};
-
-AnalysisResult analyze(const std::string& input, const AnalyzeOptions& options,
-                       const ProgressFn& progress = {});
-
-struct RenderOptions {
+  path::PathParams path;
   render::WarpParams warp;
   io::EncodeOptions encode;
-  int decoder_threads = 1;
+  std::string store;  // a directory; empty = no store
+  StoreFrames store_frames = StoreFrames::none;
 };
 
-struct RenderResult {
-  std::int64_t frames = 0;
+// A run's input, opened and scanned.
+struct Prepared {
+  std::string input;
+  VideoInfo info;
+  FrameIndex index;
+  SegmentPlan plan;
+  bool zarr_frames = false;              // the input is a Zarr frames array
+  std::optional<store::RunStore> store;  // when RunOptions::store is set
+  std::vector<std::string> warnings;
+};
+
+// Opens the input (errors out early on bad input), scans its frame index without decoding,
+// plans the segments and opens/creates the store (refusing a store of another run).
+Prepared prepare(const std::string& input, const RunOptions& options);
+
+struct AnalysisOutcome {
+  std::vector<Motion> motions;  // one per frame; motions[0] is frame 0 (first_frame)
+  std::int64_t decoded_frames = 0;
+  std::int64_t overhead_frames = 0;
+  std::int64_t resumed_segments = 0;
   std::vector<std::string> warnings;
   double seconds = 0;
 };
 
-// corrections[i] is applied to frame i; frames beyond the end (which only a stream that decodes
-// differently the second time could produce) are an error.
-RenderResult render(const std::string& input, const std::string& output,
-                    std::span<const Transform2D> corrections, const RenderOptions& options,
-                    const ProgressFn& progress = {});
+// Measures every pair (resuming staged segments from the store), writes the motions (and the
+// index) into the store when there is one.
+AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const ProgressFn& progress = {});
+
+// The path stage; writes it into the store when there is one.
+path::PathResult plan(Prepared& run, const RunOptions& options, std::span<const Motion> motions);
+
+struct RenderOutcome {
+  std::int64_t frames = 0;
+  std::int64_t resumed_segments = 0;
+  std::vector<std::string> warnings;
+  double seconds = 0;
+};
+
+// Renders `output` with `corrections` (one per frame).
+RenderOutcome render(Prepared& run, const RunOptions& options,
+                     std::span<const Transform2D> corrections, const std::string& output,
+                     const ProgressFn& progress = {});
 
 // The camera path measured from motions (composed, invalid pairs as no motion).
 std::vector<path::Vec3> measured_path(std::span<const Motion> motions);

@@ -40,6 +40,10 @@ struct FrameDeleter {
 struct PacketDeleter {
   void operator()(AVPacket* pkt) const { av_packet_free(&pkt); }
 };
+// Codec parameters from avcodec_parameters_alloc().
+struct CodecParametersDeleter {
+  void operator()(AVCodecParameters* par) const { avcodec_parameters_free(&par); }
+};
 // A scaler from sws_getContext()/sws_getCachedContext().
 struct SwsDeleter {
   void operator()(SwsContext* ctx) const { sws_freeContext(ctx); }
@@ -51,6 +55,7 @@ using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
+using CodecParametersPtr = std::unique_ptr<AVCodecParameters, CodecParametersDeleter>;
 
 // libav's text for an AVERROR code. (av_err2str() is a C compound literal and does not compile
 // as C++, so this wraps av_strerror().)

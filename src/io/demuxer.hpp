@@ -29,6 +29,8 @@ class Demuxer {
   // read_error() holds libav's reason; the caller treats it as an early end.
   ReadResult read(AVPacket* pkt);
   const std::string& read_error() const { return read_error_; }
+  // After a seek: the stream goes on, so an earlier read error no longer ends it.
+  void clear_read_error() { read_error_.clear(); }
 
  private:
   void open(const std::string& path);

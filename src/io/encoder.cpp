@@ -35,10 +35,31 @@ void set_private_option(AVCodecContext* enc, const char* name, const std::string
                           av_error_string(ret) + ")");
 }
 
+AVRational to_av(Rational r) {
+  return AVRational{r.num, r.den};
+}
+
+// The x264 instruction-set ceiling that keeps its output a function of its input alone, or null
+// where no ceiling is needed. See EncodeOptions::x264_deterministic_simd for the measurements.
+const char* x264_deterministic_asm() {
+#if defined(__x86_64__) || defined(__i386__)
+  // x264 enables its AVX-512 code only with all of F, CD, BW, DQ and VL; any CPU that has them
+  // has the AVX2/FMA3/BMI2 set that "AVX2" names, so the ceiling never asks for more than the
+  // CPU has.
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512cd"))
+    return "AVX2";
+#endif
+  return nullptr;
+}
+
 }  // namespace
 
-Encoder::Encoder(const EncodeOptions& options, FrameSource& source, bool global_header,
-                 const std::string& output_path, std::vector<std::string>& warnings)
+Encoder::Encoder(const EncodeOptions& options, const VideoStreamParams& params, bool global_header,
+                 const std::string& output_path, std::vector<std::string>& warnings,
+                 bool closed_gop)
     : path_(output_path), pkt_(make_packet()) {
   const AVCodec* codec = avcodec_find_encoder_by_name(options.encoder.c_str());
   if (!codec) throw Error(path_, "unknown encoder '" + options.encoder + "'");
@@ -47,51 +68,43 @@ Encoder::Encoder(const EncodeOptions& options, FrameSource& source, bool global_
   enc_.reset(avcodec_alloc_context3(codec));
   if (!enc_) throw Error(path_, "out of memory (encoder)");
 
-  choose_format(codec, source, warnings);
+  choose_format(codec, params, warnings);
 
-  const AVStream* in = source.demuxer().video_stream();
-  const AVCodecContext& dec = source.decoder();
-  const FrameConverter& conv = source.converter();
   const AVPixFmtDescriptor* fill_desc = av_pix_fmt_desc_get(fill_format_);
   const AVPixFmtDescriptor* enc_desc = av_pix_fmt_desc_get(enc_format_);
   // 4:2:0 needs even width and height, 4:2:2 an even width: drop the last column/row.
   const int sx = std::max(fill_desc->log2_chroma_w, enc_desc->log2_chroma_w);
   const int sy = std::max(fill_desc->log2_chroma_h, enc_desc->log2_chroma_h);
-  const int width = (conv.width() >> sx) << sx;
-  const int height = (conv.height() >> sy) << sy;
-  if (width != conv.width() || height != conv.height())
-    warnings.push_back("odd size " + std::to_string(conv.width()) + "x" +
-                       std::to_string(conv.height()) + " cannot be encoded with " +
+  const int width = (params.width >> sx) << sx;
+  const int height = (params.height >> sy) << sy;
+  if (width != params.width || height != params.height)
+    warnings.push_back("odd size " + std::to_string(params.width) + "x" +
+                       std::to_string(params.height) + " cannot be encoded with " +
                        av_get_pix_fmt_name(enc_format_) + "; output is " + std::to_string(width) +
                        "x" + std::to_string(height));
 
   enc_->width = width;
   enc_->height = height;
   enc_->pix_fmt = enc_format_;
-  enc_->time_base = in->time_base;
-  enc_->framerate = in->avg_frame_rate.num > 0 ? in->avg_frame_rate : in->r_frame_rate;
-  enc_->sample_aspect_ratio =
-      av_guess_sample_aspect_ratio(source.demuxer().context(), const_cast<AVStream*>(in), nullptr);
-  if (conv.from_rgb()) {
-    // swscale made BT.601 limited-range YUV out of RGB/gray; say so instead of copying "RGB".
-    enc_->colorspace = AVCOL_SPC_SMPTE170M;
-    enc_->color_range = AVCOL_RANGE_MPEG;
-  } else {
-    enc_->colorspace = dec.colorspace;
-    const bool jpeg_format = dec.pix_fmt == AV_PIX_FMT_YUVJ420P ||
-                             dec.pix_fmt == AV_PIX_FMT_YUVJ422P ||
-                             dec.pix_fmt == AV_PIX_FMT_YUVJ444P;
-    enc_->color_range = jpeg_format ? AVCOL_RANGE_JPEG : dec.color_range;
-  }
-  enc_->color_primaries = dec.color_primaries;
-  enc_->color_trc = dec.color_trc;
-  enc_->chroma_sample_location = dec.chroma_sample_location;
+  enc_->time_base = to_av(params.time_base);
+  enc_->framerate = to_av(params.frame_rate);
+  enc_->sample_aspect_ratio = to_av(params.sample_aspect_ratio);
+  enc_->colorspace = static_cast<AVColorSpace>(params.color_space);
+  enc_->color_range = static_cast<AVColorRange>(params.color_range);
+  enc_->color_primaries = static_cast<AVColorPrimaries>(params.color_primaries);
+  enc_->color_trc = static_cast<AVColorTransferCharacteristic>(params.color_trc);
+  enc_->chroma_sample_location = static_cast<AVChromaLocation>(params.chroma_location);
   // A fixed number, never the machine's core count: x264's bytes depend on it.
   enc_->thread_count = options.encoder_threads;
   enc_->gop_size = options.gop;
+  if (closed_gop) enc_->flags |= AV_CODEC_FLAG_CLOSED_GOP;
   if (global_header) enc_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   set_private_option(enc_.get(), "crf", std::to_string(options.crf), path_);
   set_private_option(enc_.get(), "preset", options.preset, path_);
+  if (options.encoder == "libx264" && options.x264_deterministic_simd) {
+    if (const char* asm_flags = x264_deterministic_asm())
+      set_private_option(enc_.get(), "x264-params", std::string("asm=") + asm_flags, path_);
+  }
 
   const int ret = avcodec_open2(enc_.get(), codec, nullptr);
   if (ret < 0)
@@ -121,10 +134,9 @@ Encoder::Encoder(const EncodeOptions& options, FrameSource& source, bool global_
   view_.chroma_shift_y = fill_desc->log2_chroma_h;
 }
 
-void Encoder::choose_format(const AVCodec* codec, const FrameSource& source,
+void Encoder::choose_format(const AVCodec* codec, const VideoStreamParams& params,
                             std::vector<std::string>& warnings) {
-  const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(source.converter().format());
-  fill_format_ = yuv_for_shifts(d->log2_chroma_w, d->log2_chroma_h);
+  fill_format_ = yuv_for_shifts(params.chroma_shift_x, params.chroma_shift_y);
   if (supports(codec, fill_format_)) {
     enc_format_ = fill_format_;
     return;

@@ -1,4 +1,5 @@
-// Encoder: the output video encoder of VideoTranscoder, configured from the input.
+// Encoder: the output video encoder of VideoTranscoder and SegmentEncoder, configured from the
+// input's VideoStreamParams (so both set up their encoders identically).
 //
 // Time base = the input video stream's, and each frame keeps its input pts, so variable frame
 // rate stays variable and timestamps are identical. The pixel format is 8-bit planar YUV with
@@ -14,7 +15,7 @@
 
 #include "core/frame.hpp"
 #include "io/av_ptr.hpp"
-#include "io/frame_source.hpp"
+#include "io/stream_params.hpp"
 #include "io/video_transcoder.hpp"
 
 namespace sw::io {
@@ -24,8 +25,11 @@ class Encoder {
   // Receives each encoded packet (time base: context()->time_base); may take its contents.
   using PacketSink = std::function<void(AVPacket*)>;
 
-  Encoder(const EncodeOptions& options, FrameSource& source, bool global_header,
-          const std::string& output_path, std::vector<std::string>& warnings);
+  // closed_gop: every keyframe is an IDR that nothing before it refers to, and the first frame
+  // is one (what a segment piece needs to be decodable on its own).
+  Encoder(const EncodeOptions& options, const VideoStreamParams& params, bool global_header,
+          const std::string& output_path, std::vector<std::string>& warnings,
+          bool closed_gop = false);
 
   const AVCodecContext& context() const { return *enc_; }
 
@@ -37,7 +41,7 @@ class Encoder {
   void flush(const PacketSink& sink);
 
  private:
-  void choose_format(const AVCodec* codec, const FrameSource& source,
+  void choose_format(const AVCodec* codec, const VideoStreamParams& params,
                      std::vector<std::string>& warnings);
   void drain(const PacketSink& sink);
 

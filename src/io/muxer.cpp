@@ -52,8 +52,8 @@ std::string describe_stream(const AVStream& st, unsigned index) {
 
 }  // namespace
 
-Muxer::Muxer(const std::string& output_path) : path_(output_path) {
-  format_ = av_guess_format(nullptr, output_path.c_str(), nullptr);
+Muxer::Muxer(const std::string& output_path, const char* format_name) : path_(output_path) {
+  format_ = av_guess_format(format_name, output_path.c_str(), nullptr);
   if (!format_)
     throw Error(path_,
                 "cannot tell the output format from the file name (expected an extension such "
@@ -81,36 +81,42 @@ void Muxer::close_file() {
   if (ctx_ && ctx_->pb) avio_closep(&ctx_->pb);
 }
 
-int Muxer::build(const AVFormatContext& input, int video_index, const AVCodecContext& enc,
+int Muxer::build(const AVFormatContext* input, int video_index, const VideoStream& video,
                  const std::vector<bool>& copy, const std::string& file) {
   ctx_.reset();
-  map_.assign(input.nb_streams, -1);
+  const unsigned n = input ? input->nb_streams : 1;
+  if (!input) video_index = 0;
+  map_.assign(n, -1);
   AVFormatContext* raw = nullptr;
   av_check(avformat_alloc_output_context2(&raw, format_, nullptr, path_.c_str()),
            "creating the output", path_);
   ctx_.reset(raw);  // ctx_ owns the output context (not its pb, see close_file)
-  av_dict_copy(&ctx_->metadata, input.metadata, 0);
+  if (input) av_dict_copy(&ctx_->metadata, input->metadata, 0);
 
-  for (unsigned i = 0; i < input.nb_streams; ++i) {
-    const AVStream& in = *input.streams[i];
+  for (unsigned i = 0; i < n; ++i) {
     const bool is_video = static_cast<int>(i) == video_index;
     if (!is_video && !copy[i]) continue;
     AVStream* out = avformat_new_stream(ctx_.get(), nullptr);
     if (!out) throw Error(path_, "out of memory (stream)");
     map_[i] = out->index;
-    av_dict_copy(&out->metadata, in.metadata, 0);
-    out->disposition = in.disposition;
-    copy_side_data(in, out, is_video, path_);
+    if (input) {
+      const AVStream& in = *input->streams[i];
+      av_dict_copy(&out->metadata, in.metadata, 0);
+      out->disposition = in.disposition;
+      copy_side_data(in, out, is_video, path_);
+    }
     if (is_video) {
       video_out_ = out->index;
-      av_check(avcodec_parameters_from_context(out->codecpar, &enc), "setting up the video stream",
+      av_check(avcodec_parameters_copy(out->codecpar, video.par), "setting up the video stream",
                path_);
-      out->time_base = enc.time_base;  // a hint: the muxer may choose another
-      out->avg_frame_rate = enc.framerate;
-      out->sample_aspect_ratio = enc.sample_aspect_ratio;
+      out->codecpar->codec_tag = output_codec_tag(format_, *video.par);
+      out->time_base = video.time_base;  // a hint: the muxer may choose another
+      out->avg_frame_rate = video.frame_rate;
+      out->sample_aspect_ratio = video.par->sample_aspect_ratio;
       // The old stream's encoder name would now be wrong.
       av_dict_set(&out->metadata, "encoder", nullptr, 0);
     } else {
+      const AVStream& in = *input->streams[i];
       av_check(avcodec_parameters_copy(out->codecpar, in.codecpar), "copying stream parameters",
                path_);
       out->codecpar->codec_tag = output_codec_tag(format_, *in.codecpar);
@@ -123,7 +129,7 @@ int Muxer::build(const AVFormatContext& input, int video_index, const AVCodecCon
   // movie timescale, 1000 by default, which would round every video pts. Use the video's clock,
   // scaled up as the mov muxer scales track timescales.
   if (ctx_->priv_data && av_opt_find(ctx_->priv_data, "movie_timescale", nullptr, 0, 0)) {
-    std::int64_t timescale = enc.time_base.den;
+    std::int64_t timescale = video.time_base.den;
     while (timescale > 0 && timescale < 10000) timescale *= 2;
     if (timescale > 0 && timescale <= INT_MAX)
       av_opt_set_int(ctx_->priv_data, "movie_timescale", timescale, 0);
@@ -143,39 +149,47 @@ int Muxer::build(const AVFormatContext& input, int video_index, const AVCodecCon
 
 void Muxer::open(const AVFormatContext& input, int video_index, const AVCodecContext& enc,
                  std::vector<std::string>& warnings) {
-  const unsigned n = input.nb_streams;
+  CodecParametersPtr par(avcodec_parameters_alloc());
+  if (!par) throw Error(path_, "out of memory (codec parameters)");
+  av_check(avcodec_parameters_from_context(par.get(), &enc), "setting up the video stream", path_);
+  open(&input, video_index, VideoStream{par.get(), enc.time_base, enc.framerate}, warnings);
+}
+
+void Muxer::open(const AVFormatContext* input, int video_index, const VideoStream& video,
+                 std::vector<std::string>& warnings) {
+  const unsigned n = input ? input->nb_streams : 1;
   std::vector<bool> copy(n, false);
-  for (unsigned i = 0; i < n; ++i) {
+  for (unsigned i = 0; input && i < n; ++i) {
     if (static_cast<int>(i) == video_index) continue;
-    const AVCodecParameters& par = *input.streams[i]->codecpar;
+    const AVCodecParameters& par = *input->streams[i]->codecpar;
     // A definite "no" from the format needs no trial (avformat_query_codec returns <0 when the
     // format cannot tell).
     if (par.codec_id != AV_CODEC_ID_NONE &&
         avformat_query_codec(format_, par.codec_id, FF_COMPLIANCE_NORMAL) == 0) {
-      warnings.push_back("dropped " + describe_stream(*input.streams[i], i) + ": " + format_->name +
-                         " cannot store it");
+      warnings.push_back("dropped " + describe_stream(*input->streams[i], i) + ": " +
+                         format_->name + " cannot store it");
       continue;
     }
     copy[i] = true;
   }
-  if (build(input, video_index, enc, copy, temp_path_) >= 0) return;
+  if (build(input, video_index, video, copy, temp_path_) >= 0) return;
 
   // Some stream was refused at write_header. Try each alone with the video, keep those the
   // muxer takes.
   std::vector<bool> none(n, false);
-  int ret = build(input, video_index, enc, none, temp_path_);
+  int ret = build(input, video_index, video, none, temp_path_);
   if (ret < 0) throw Error(path_, "cannot write the video stream (" + av_error_string(ret) + ")");
   for (unsigned i = 0; i < n; ++i) {
     if (!copy[i]) continue;
     std::vector<bool> one(n, false);
     one[i] = true;
-    if (build(input, video_index, enc, one, temp_path_) < 0) {
+    if (build(input, video_index, video, one, temp_path_) < 0) {
       copy[i] = false;
-      warnings.push_back("dropped " + describe_stream(*input.streams[i], i) + ": " + format_->name +
-                         " cannot store it");
+      warnings.push_back("dropped " + describe_stream(*input->streams[i], i) + ": " +
+                         format_->name + " cannot store it");
     }
   }
-  ret = build(input, video_index, enc, copy, temp_path_);
+  ret = build(input, video_index, video, copy, temp_path_);
   if (ret < 0) throw Error(path_, "cannot write the header (" + av_error_string(ret) + ")");
 }
 

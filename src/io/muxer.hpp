@@ -1,9 +1,9 @@
-// Muxer: the output container of VideoTranscoder.
+// Muxer: the output container of VideoTranscoder, of segment pieces and of their assembly.
 //
-// The format is guessed from the final path's extension; the bytes go to a hidden temporary
-// file in the same directory (".<name>.stillwater-<pid>.tmp", so the rename is atomic) and
-// finish() renames it onto the final path. Destroyed before finish(), it removes the temporary
-// file: nothing partial ever appears at the final path.
+// The format is guessed from the final path's extension (or forced by name); the bytes go to a
+// hidden temporary file in the same directory (".<name>.stillwater-<pid>.tmp", so the rename is
+// atomic) and finish() renames it onto the final path. Destroyed before finish(), it removes the
+// temporary file: nothing partial ever appears at the final path.
 //
 // Streams keep the input's order: the encoded video, and every other stream copied packet for
 // packet. A stream the output format cannot hold (a GoPro tmcd track in .mp4, any data track in
@@ -20,7 +20,8 @@ namespace sw::io {
 
 class Muxer {
  public:
-  explicit Muxer(const std::string& output_path);
+  // format_name forces a container ("mp4") whatever the extension; null guesses it.
+  explicit Muxer(const std::string& output_path, const char* format_name = nullptr);
   ~Muxer();
   Muxer(const Muxer&) = delete;
   Muxer& operator=(const Muxer&) = delete;
@@ -33,6 +34,16 @@ class Muxer {
   // position of input stream `video_index`, and copies of every other stream that the format
   // accepts. Dropped streams are reported in `warnings`.
   void open(const AVFormatContext& input, int video_index, const AVCodecContext& enc,
+            std::vector<std::string>& warnings);
+
+  // The output video stream, described without an encoder (stream copy of segment pieces).
+  struct VideoStream {
+    const AVCodecParameters* par = nullptr;  // codec, size, colour, extradata
+    AVRational time_base{0, 1};              // of the packets given to write_video()
+    AVRational frame_rate{0, 1};
+  };
+  // As above; `input` may be null: then the output holds the video alone, without metadata.
+  void open(const AVFormatContext* input, int video_index, const VideoStream& video,
             std::vector<std::string>& warnings);
 
   // Writes an encoded video packet (time base: the encoder's). Takes the packet's contents.
@@ -48,7 +59,7 @@ class Muxer {
  private:
   // Builds an output context with the video and the input streams in `copy`, opens `file` and
   // writes the header. Returns the libav error on failure (and leaves nothing open or behind).
-  int build(const AVFormatContext& input, int video_index, const AVCodecContext& enc,
+  int build(const AVFormatContext* input, int video_index, const VideoStream& video,
             const std::vector<bool>& copy, const std::string& file);
   void close_file();
 

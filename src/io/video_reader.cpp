@@ -28,6 +28,14 @@ std::int64_t VideoReader::frames_read() const {
   return impl_->source.frames_read();
 }
 
+void VideoReader::seek_to_frame(std::int64_t k) {
+  impl_->source.seek_to_frame(k);
+}
+
+VideoStreamParams VideoReader::stream_params() const {
+  return impl_->source.stream_params();
+}
+
 std::vector<std::string> VideoReader::warnings() const {
   return impl_->source.warnings();
 }

@@ -35,7 +35,8 @@ struct VideoTranscoder::Impl {
        int decoder_threads)
       : source(input_path, source_options(decoder_threads), true),
         muxer(output_path),
-        encoder(encode, source, muxer.wants_global_header(), output_path, own_warnings) {
+        encoder(encode, source.stream_params(), muxer.wants_global_header(), output_path,
+                own_warnings) {
     muxer.open(*source.demuxer().context(), source.demuxer().video_index(), encoder.context(),
                own_warnings);
   }

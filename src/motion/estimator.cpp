@@ -195,6 +195,7 @@ struct MotionEstimator::Impl {
       cv::resize(full, small, cv::Size(geometry.width, geometry.height), 0, 0, cv::INTER_AREA);
       analysis = &small;
     }
+    last_analysis = *analysis;
     std::vector<cv::Mat>& current = pyramids[next];
     cv::buildOpticalFlowPyramid(*analysis, current, lk_window, params.lk_levels, true);
 
@@ -216,6 +217,7 @@ struct MotionEstimator::Impl {
   // Reused between frames so that the steady state allocates (almost) nothing of its own.
   cv::Mat deep_buffer;               // 8-bit copy of a deeper-than-8-bit luma plane
   cv::Mat small;                     // the analysis image of the current frame
+  cv::Mat last_analysis;             // header of the last pushed frame's analysis image
   std::vector<cv::Mat> pyramids[2];  // pyramids[next] receives the current frame
   int next = 0;
   bool has_previous = false;
@@ -236,6 +238,11 @@ Motion MotionEstimator::push(const FrameView& frame) {
 
 void MotionEstimator::reset() {
   impl_->has_previous = false;
+}
+
+PlaneView MotionEstimator::analysis_luma() const {
+  const cv::Mat& m = impl_->last_analysis;
+  return {m.data, static_cast<int>(m.step[0]), m.cols, m.rows, 1};
 }
 
 const AnalysisGeometry& MotionEstimator::geometry() const {

@@ -73,6 +73,10 @@ class MotionEstimator {
 
   const AnalysisGeometry& geometry() const;
 
+  // The 8-bit luma at analysis size of the frame pushed last (for --store-frames luma); valid
+  // until the next push() or until that frame's own memory goes away.
+  PlaneView analysis_luma() const;
+
   struct Impl;
 
  private:

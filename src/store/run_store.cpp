@@ -4,7 +4,7 @@
 //   motion, motion_scale, features, status, valid     analysis (pair i-1 -> i on row i)
 //   trajectory, smoothed, lof, outlier, radius, correction   the path stage
 //   _progress/analysis/<k>              segment k's staged motions (one chunk: atomic)
-//   _progress/render/piece_<k>.mkv      segment k's encoded piece
+//   _progress/render/piece_<k>.mp4      segment k's encoded piece
 #include "store/run_store.hpp"
 
 #include <openssl/evp.h>
@@ -365,7 +365,7 @@ void RunStore::begin_render(const std::string& render_key) {
 
 std::string RunStore::piece_path(std::int64_t segment) const {
   return (std::filesystem::path(location_) / kRenderProgress /
-          ("piece_" + segment_key(segment) + ".mkv"))
+          ("piece_" + segment_key(segment) + ".mp4"))
       .string();
 }
 

@@ -1,0 +1,77 @@
+// `stillwater analyze IN --store RUN.zarr`: the analysis pass and the path stage, into a store.
+// IN is a video file or a Zarr array of RGB frames (N, H, W, 3) as dask.array.to_zarr writes it.
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/passes.hpp"
+#include "cli/progress.hpp"
+#include "cli/run_options.hpp"
+#include "core/error.hpp"
+#include "io/library_log.hpp"
+#include "report/jitter.hpp"
+
+namespace sw::cli {
+
+namespace {
+
+constexpr unsigned kGroups = kExecGroup | kAnalysisGroup | kPathGroup;
+
+std::vector<Option> analyze_options() {
+  std::vector<Option> t;
+  append_options(t, kGroups);
+  t.push_back(flag_option("--quiet", "no progress bar and no summary", 'q'));
+  t.push_back(flag_option("--verbose", "also show FFmpeg's own log messages on stderr"));
+  t.push_back(flag_option("--help", "show this help", 'h'));
+  return t;
+}
+
+constexpr const char* kDescription =
+    "Measures the camera motion of IN and computes the smoothed path and per-frame corrections\n"
+    "into the store given by --store (required). IN is a video file, or a Zarr array of RGB "
+    "frames\n(N, H, W, 3) uint8 such as dask.array.to_zarr writes. Render later with "
+    "`stillwater render`.\nRunning it again resumes an interrupted analysis.";
+
+}  // namespace
+
+int cmd_analyze(std::span<char* const> argv) {
+  const auto table = analyze_options();
+  const Args args = parse_args(argv, table);
+  if (args.flag("--help")) {
+    std::fputs(format_help("stillwater analyze IN --store RUN.zarr [OPTIONS]", kDescription, table)
+                   .c_str(),
+               stdout);
+    return 0;
+  }
+  if (args.positional.size() != 1) {
+    throw Error("analyze",
+                "expected exactly one input, got " + std::to_string(args.positional.size()) +
+                    " (see --help)",
+                ExitCode::usage);
+  }
+  if (args.text("--store").empty())
+    throw Error("analyze", "missing --store DIR.zarr (see --help)", ExitCode::usage);
+  if (args.flag("--verbose")) io::set_library_log(true);
+  const bool quiet = args.flag("--quiet");
+  const exec::RunOptions options = run_options_from(args, kGroups);
+
+  exec::Prepared run = exec::prepare(args.positional[0], options);
+  const auto analysis = analyze_pass(run, options, !quiet && ProgressBar::stderr_is_terminal());
+  const path::PathResult path = path_pass(run, options, analysis.motions);
+  if (!quiet) {
+    const auto frames = static_cast<std::int64_t>(analysis.motions.size());
+    const auto before = report::residual_jitter(exec::measured_path(analysis.motions),
+                                                run.info.width, run.info.height);
+    const auto after = report::residual_jitter(path.smoothed, run.info.width, run.info.height);
+    std::printf(
+        "%s: %lld frames in %zu segments (%lld resumed), %lld frames decoded beyond the "
+        "segments' own; %.1f s (%.0f fps); jitter %.2f px -> %.2f px (planned)\n",
+        options.store.c_str(), static_cast<long long>(frames), run.plan.segments.size(),
+        static_cast<long long>(analysis.resumed_segments),
+        static_cast<long long>(analysis.overhead_frames), analysis.seconds,
+        frames / std::max(1e-9, analysis.seconds), before.corner_px, after.corner_px);
+  }
+  return 0;
+}
+
+}  // namespace sw::cli

@@ -1,0 +1,93 @@
+// `stillwater render IN --store RUN.zarr -o OUT`: the render pass from a store's corrections
+// (as analysis wrote them, or as a user edited them in Python), or from a new path with
+// --replan.
+#include <cstdio>
+
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+#include "cli/output_path.hpp"
+#include "cli/passes.hpp"
+#include "cli/progress.hpp"
+#include "cli/run_options.hpp"
+#include "core/error.hpp"
+#include "io/library_log.hpp"
+
+namespace sw::cli {
+
+namespace {
+
+constexpr unsigned kGroups = kExecGroup | kAnalysisGroup | kPathGroup | kRenderGroup;
+
+std::vector<Option> render_options() {
+  std::vector<Option> t = {
+      text_option("--output", "FILE", "the stabilized video to write", "", 'o'),
+      flag_option("--overwrite", "overwrite FILE if it exists (never the input)", 'y'),
+      flag_option("--replan",
+                  "recompute the path from the stored motions with the path options "
+                  "below, instead of using the store's correction array"),
+  };
+  append_options(t, kGroups);
+  t.push_back(flag_option("--quiet", "no progress bar and no summary", 'q'));
+  t.push_back(flag_option("--verbose", "also show FFmpeg's own log messages on stderr"));
+  t.push_back(flag_option("--help", "show this help", 'h'));
+  return t;
+}
+
+constexpr const char* kDescription =
+    "Renders OUT from IN with the per-frame corrections in the store (--store, required), as\n"
+    "`stillwater analyze` wrote them or as you edited them with zarr-python (array "
+    "`correction`,\nshape (N, 4): dx, dy, da, zoom). The analysis options must match the "
+    "store's (they identify\nit). Running it again after an interruption reuses the finished "
+    "segments.";
+
+}  // namespace
+
+int cmd_render(std::span<char* const> argv) {
+  const auto table = render_options();
+  const Args args = parse_args(argv, table);
+  if (args.flag("--help")) {
+    std::fputs(
+        format_help("stillwater render IN --store RUN.zarr -o OUT [OPTIONS]", kDescription, table)
+            .c_str(),
+        stdout);
+    return 0;
+  }
+  if (args.positional.size() != 1) {
+    throw Error("render",
+                "expected exactly one input file, got " + std::to_string(args.positional.size()) +
+                    " (see --help)",
+                ExitCode::usage);
+  }
+  const std::string input = args.positional[0];
+  const std::string output = args.text("--output");
+  if (output.empty()) throw Error("render", "missing -o OUT (see --help)", ExitCode::usage);
+  if (args.text("--store").empty())
+    throw Error("render", "missing --store DIR.zarr (see --help)", ExitCode::usage);
+  check_output_path(input, output, args.flag("--overwrite"));
+  if (args.flag("--verbose")) io::set_library_log(true);
+  const bool quiet = args.flag("--quiet");
+  const exec::RunOptions options = run_options_from(args, kGroups);
+
+  exec::Prepared run = exec::prepare(input, options);
+  if (!run.store->has_motions()) {
+    throw Error(options.store, "has no analysis yet (run `stillwater analyze` first)");
+  }
+  const auto frames = static_cast<std::int64_t>(run.index.size());
+  std::vector<Transform2D> corrections;
+  if (args.flag("--replan")) {
+    corrections = path_pass(run, options, run.store->read_motions()).correction;
+  } else {
+    corrections = run.store->read_corrections(frames);
+  }
+  const auto rendered =
+      render_pass(run, options, corrections, output, !quiet && ProgressBar::stderr_is_terminal());
+  if (!quiet) {
+    std::printf("%s: %lld frames in %zu segments (%lld resumed); %.1f s (%.0f fps)\n",
+                output.c_str(), static_cast<long long>(rendered.frames), run.plan.segments.size(),
+                static_cast<long long>(rendered.resumed_segments), rendered.seconds,
+                rendered.frames / std::max(1e-9, rendered.seconds));
+  }
+  return 0;
+}
+
+}  // namespace sw::cli

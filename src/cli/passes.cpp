@@ -1,0 +1,74 @@
+#include "cli/passes.hpp"
+
+#include <cstdio>
+#include <fstream>
+
+#include "cli/console.hpp"
+#include "cli/progress.hpp"
+#include "core/error.hpp"
+
+namespace sw::cli {
+
+exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& options,
+                                   bool bars) {
+  ProgressBar bar("analyse", static_cast<std::int64_t>(run.index.size()), bars);
+  auto out = exec::analyze(run, options, [&](std::int64_t n) { bar.update(n); });
+  bar.finish();
+  warn_all(run.input, out.warnings);
+  return out;
+}
+
+path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
+                           const std::vector<Motion>& motions) {
+  const auto frames = static_cast<std::int64_t>(motions.size());
+  path::PathResult path = exec::plan(run, options, motions);
+  if (path.invalid_pairs == frames - 1) {
+    throw Error(run.input, "no motion could be measured in any of its " +
+                               std::to_string(frames - 1) +
+                               " frame pairs (black or featureless video?)");
+  }
+  if (path.invalid_pairs > 0) {
+    warn(run.input, std::to_string(path.invalid_pairs) + " of " + std::to_string(frames - 1) +
+                        " frame pairs had no usable features; they are treated as no camera "
+                        "motion");
+  }
+  return path;
+}
+
+exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,
+                                std::span<const Transform2D> corrections, const std::string& output,
+                                bool bars) {
+  ProgressBar bar("render ", static_cast<std::int64_t>(run.index.size()), bars);
+  auto out =
+      exec::render(run, options, corrections, output, [&](std::int64_t n) { bar.update(n); });
+  bar.finish();
+  warn_all(run.input, out.warnings);
+  return out;
+}
+
+void write_path_csv(const std::string& file, const exec::Prepared& run,
+                    const std::vector<Motion>& motions, const path::PathResult& path) {
+  const std::string tmp = file + ".tmp";
+  {
+    std::ofstream out(tmp);
+    if (!out) throw Error(file, "cannot write");
+    out.precision(17);
+    out << "frame,pts,status,corners,tracked,inliers,dx,dy,da,x,y,a,smooth_x,smooth_y,smooth_a,"
+           "lof,outlier,radius,corr_dx,corr_dy,corr_da,zoom\n";
+    for (std::size_t i = 0; i < motions.size(); ++i) {
+      const Motion& m = motions[i];
+      const auto& t = path.trajectory[i];
+      const auto& s = path.smoothed[i];
+      const auto& c = path.correction[i];
+      out << i << ',' << run.index.pts[i] << ',' << to_string(m.status) << ',' << m.corners << ','
+          << m.tracked << ',' << m.inliers << ',' << m.dx << ',' << m.dy << ',' << m.da << ','
+          << t.x << ',' << t.y << ',' << t.a << ',' << s.x << ',' << s.y << ',' << s.a << ','
+          << path.lof[i] << ',' << int(path.outlier[i]) << ',' << path.radius[i] << ',' << c.dx
+          << ',' << c.dy << ',' << c.da << ',' << c.zoom << '\n';
+    }
+    if (!out.flush()) throw Error(file, "write failed");
+  }
+  if (std::rename(tmp.c_str(), file.c_str()) != 0) throw Error(file, "cannot rename " + tmp);
+}
+
+}  // namespace sw::cli

@@ -1,0 +1,92 @@
+#include "cli/run_options.hpp"
+
+#include <algorithm>
+#include <thread>
+
+namespace sw::cli {
+
+void append_options(std::vector<Option>& t, unsigned groups) {
+  if (groups & kExecGroup) {
+    const std::string cores = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
+    t.push_back(number_option("--threads", "N",
+                              "worker threads; results never depend on it (default: the cores)",
+                              cores, 1, 1024));
+    t.push_back(number_option("--segment-frames", "N",
+                              "target segment length in frames, the unit of parallel work (cut at "
+                              "keyframes nearby); 0 = one segment",
+                              "240", 0, 1e12));
+    t.push_back(text_option("--store", "DIR.zarr",
+                            "keep the run's state in a Zarr v2 store (resume after a crash, "
+                            "analyse once, render many times)",
+                            ""));
+  }
+  if (groups & kAnalysisGroup) {
+    t.push_back(number_option("--analysis-width", "PX",
+                              "width of the luma used for motion analysis; 0 = full size", "640", 0,
+                              16384));
+    t.push_back(choice_option("--store-frames", "WHAT",
+                              "also keep frames in the store: luma at analysis size, or rgb at "
+                              "full size (one frame per chunk, like dask.array.to_zarr)",
+                              "none", {"none", "luma", "rgb"}));
+  }
+  if (groups & kPathGroup) {
+    t.push_back(number_option("--radius", "N", "moving-average half width in frames (window 2N+1)",
+                              "30", 0, 100000));
+    t.push_back(choice_option("--outliers", "POLICY",
+                              "LOF outlier policy: adaptive = wider window for flagged frames, "
+                              "recipe = the original script's replacement, none = plain moving "
+                              "average",
+                              "adaptive", {"adaptive", "recipe", "none"}));
+    t.push_back(number_option("--zoom", "Z", "fixed zoom about the centre that hides most borders",
+                              "1.04", 1, 4));
+  }
+  if (groups & kRenderGroup) {
+    t.push_back(choice_option("--border", "MODE", "fill for pixels that fall outside the frame",
+                              "black", {"black", "replicate", "mirror"}));
+    t.push_back(
+        text_option("--encoder", "NAME", "video encoder (any libavcodec encoder)", "libx264"));
+    t.push_back(number_option("--crf", "N", "encoder quality (libx264/libx265)", "20", 0, 51));
+    t.push_back(text_option("--preset", "NAME", "encoder preset (libx264/libx265)", "veryfast"));
+    t.push_back(number_option("--encoder-threads", "N",
+                              "encoder threads per segment; fixed so the output bytes never "
+                              "depend on the machine",
+                              "2", 1, 64));
+  }
+}
+
+exec::RunOptions run_options_from(const Args& args, unsigned groups) {
+  exec::RunOptions o;
+  if (groups & kExecGroup) {
+    o.threads = static_cast<int>(args.integer("--threads"));
+    o.segment_frames = args.integer("--segment-frames");
+    o.store = args.text("--store");
+  }
+  if (groups & kAnalysisGroup) {
+    o.motion.analysis_width = static_cast<int>(args.integer("--analysis-width"));
+    const std::string frames = args.text("--store-frames");
+    o.store_frames = frames == "luma"  ? exec::StoreFrames::luma
+                     : frames == "rgb" ? exec::StoreFrames::rgb
+                                       : exec::StoreFrames::none;
+  }
+  if (groups & kPathGroup) {
+    o.path.radius = static_cast<int>(args.integer("--radius"));
+    const std::string policy = args.text("--outliers");
+    o.path.outliers = policy == "recipe" ? path::OutlierPolicy::recipe
+                      : policy == "none" ? path::OutlierPolicy::none
+                                         : path::OutlierPolicy::adaptive;
+    o.path.zoom = args.real("--zoom");
+  }
+  if (groups & kRenderGroup) {
+    const std::string border = args.text("--border");
+    o.warp.border = border == "replicate" ? render::Border::replicate
+                    : border == "mirror"  ? render::Border::mirror
+                                          : render::Border::black;
+    o.encode.encoder = args.text("--encoder");
+    o.encode.crf = static_cast<int>(args.integer("--crf"));
+    o.encode.preset = args.text("--preset");
+    o.encode.encoder_threads = static_cast<int>(args.integer("--encoder-threads"));
+  }
+  return o;
+}
+
+}  // namespace sw::cli

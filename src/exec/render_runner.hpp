@@ -1,0 +1,44 @@
+// The render pass over a segment plan: every worker decodes its segments, warps each frame by
+// its correction and encodes the segment into a piece (io::SegmentEncoder: a fresh encoder,
+// closed GOPs); the pieces are then joined by stream copy with every other stream of the
+// input (io::assemble_pieces). The encoder's GOPs follow the segment plan, never the workers,
+// and a piece's bytes depend only on its frames, so the output is byte-identical for any
+// number of threads. A piece that already exists (a resumed run) is not rendered again.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/types.hpp"
+#include "exec/segment_plan.hpp"
+#include "io/video_transcoder.hpp"
+#include "render/warp.hpp"
+
+namespace sw::exec {
+
+struct RenderRun {
+  std::string input;
+  const FrameIndex* index = nullptr;
+  std::span<const Transform2D> corrections;  // one per frame of the index
+  render::WarpParams warp;
+  io::EncodeOptions encode;
+  int threads = 1;
+  // Where segment k's piece goes, and whether it is already there (resume).
+  std::function<std::string(std::int64_t segment)> piece_path;
+  std::function<bool(std::int64_t segment)> piece_done;
+  std::function<void(std::int64_t frames_done)> progress;  // serialised by the runner
+};
+
+struct RenderStats {
+  std::int64_t frames = 0;
+  std::int64_t resumed_segments = 0;
+  std::vector<std::string> warnings;
+};
+
+// Renders every segment's piece, then assembles `output` (temporary name, renamed at the end).
+RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std::string& output);
+
+}  // namespace sw::exec
