@@ -59,6 +59,7 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
   if (groups & kExecGroup) {
     o.threads = static_cast<int>(args.integer("--threads"));
     o.segment_frames = args.integer("--segment-frames");
+    o.segment_frames_given = args.given("--segment-frames");
     o.store = args.text("--store");
   }
   if (groups & kAnalysisGroup) {

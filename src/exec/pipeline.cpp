@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "exec/analysis_runner.hpp"
 #include "exec/render_runner.hpp"
+#include "exec/stale_files.hpp"
 #include "exec/video_source.hpp"
 #include "io/frame_index.hpp"
 #include "io/video_reader.hpp"
@@ -157,13 +158,21 @@ Prepared prepare(const std::string& input, const RunOptions& options) {
     throw Error(input, "has only " + std::to_string(run.index.size()) +
                            " video frame; stabilization needs at least 2");
   }
-  run.plan = plan_segments(run.index.keyframe, options.segment_frames);
+  std::int64_t segment_frames = options.segment_frames;
   if (!options.store.empty()) {
     store::RunDescription description{input_description(run), analysis_description(options.motion),
                                       path_description(options.path)};
+    remove_stale_temporaries(options.store, true);
     run.store = store::RunStore::open(options.store, description);
+    const auto recorded =
+        run.store->attrs().value("/exec/segment_frames"_json_pointer, nlohmann::json());
+    if (!options.segment_frames_given && recorded.is_number_integer()) {
+      segment_frames = recorded.get<std::int64_t>();
+    }
+    run.store->set_attr("exec", {{"segment_frames", segment_frames}});
     run.store->write_index(run.index);
   }
+  run.plan = plan_segments(run.index.keyframe, segment_frames);
   return run;
 }
 
@@ -242,6 +251,9 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
   if (run.zarr_frames) {
     throw Error(run.input, "is a Zarr frames array (luma only here); render needs the video");
   }
+  const fs::path out_dir =
+      fs::path(output).has_parent_path() ? fs::path(output).parent_path() : ".";
+  remove_stale_temporaries(out_dir, false);
   if (corrections.size() != run.index.size()) {
     throw Error(run.input, "expected " + std::to_string(run.index.size()) + " corrections, got " +
                                std::to_string(corrections.size()));

@@ -42,6 +42,9 @@ enum class StoreFrames { none, luma, rgb };
 struct RunOptions {
   int threads = 1;
   std::int64_t segment_frames = 240;
+  // False when the user did not choose: a store's recorded segment length then wins, so that
+  // `render` from a store cuts its GOPs where `stabilize` or an earlier render did.
+  bool segment_frames_given = true;
   motion::MotionParams motion;
   path::PathParams path;
   render::WarpParams warp;

@@ -142,6 +142,16 @@ void RunStore::write_description(const RunDescription& run) {
   write_attrs(*backend_, "", attrs);
 }
 
+nlohmann::json RunStore::attrs() const {
+  return read_attrs(*backend_, "");
+}
+
+void RunStore::set_attr(const std::string& key, const nlohmann::json& value) {
+  nlohmann::json a = read_attrs(*backend_, "");
+  a[key] = value;
+  write_attrs(*backend_, "", a);
+}
+
 void RunStore::write_index(const FrameIndex& index) {
   const auto n = static_cast<std::uint64_t>(index.size());
   std::vector<double> seconds(index.size());
@@ -171,6 +181,9 @@ void RunStore::reset_progress(const std::string& group, const std::string& key) 
   const nlohmann::json attrs = read_attrs(*backend_, group);
   if (attrs.value("key", std::string()) == key) return;
   for (const auto& k : backend_->list(group + "/")) backend_->remove(k);
+  // Groups all the way down, so zarr-python can walk into the staged arrays too.
+  create_group(*backend_, "_progress");
+  create_group(*backend_, group);
   write_attrs(*backend_, group, {{"key", key}});
 }
 

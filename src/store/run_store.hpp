@@ -51,6 +51,10 @@ class RunStore {
   Backend& backend() { return *backend_; }
   std::shared_ptr<Backend> backend_ptr() const { return backend_; }
 
+  // The group's attributes, and one top-level attribute replaced (e.g. "exec").
+  nlohmann::json attrs() const;
+  void set_attr(const std::string& key, const nlohmann::json& value);
+
   // --- the frame index (written once per store) ---
   void write_index(const FrameIndex& index);
 
