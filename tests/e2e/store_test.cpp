@@ -1,0 +1,194 @@
+// The run store from the outside: zarr-python and Dask read it, a correction array edited in
+// Python drives render, analyze reads frames that dask.array.to_zarr wrote, and a store that
+// does not belong to the run is refused with one line.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "e2e/cli.hpp"
+#include "e2e/store_util.hpp"
+#include "support/synthetic_clip.hpp"
+#include "support/temp_dir.hpp"
+
+namespace sw::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string python(const std::string& script) {
+  return shell("/usr/bin/python3 - <<'PYEOF'\n" + script + "\nPYEOF");
+}
+
+class Store : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ClipSpec spec;
+    spec.width = 320;
+    spec.height = 240;
+    spec.frames = 60;
+    spec.gop = 20;
+    spec.seed = 3;
+    make_shaky_clip(dir.file("in.mp4"), spec);
+  }
+  TempDir dir;
+};
+
+TEST_F(Store, ZarrPythonReadsTheNumbersWeHold) {
+  const auto r = run_stillwater({"stabilize", dir.file("in.mp4"), "-o", dir.file("out.mp4"),
+                                 "--store", dir.file("run.zarr"), "--path-csv",
+                                 dir.file("path.csv"), "--store-frames", "rgb", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The CSV (our numbers, printed with 17 digits) against what zarr-python reads.
+  const auto out = python(
+      "import zarr, numpy as np, csv, dask.array as da\n"
+      "g = zarr.open_group('" +
+      dir.file("run.zarr") +
+      "', mode='r')\n"
+      "rows = list(csv.DictReader(open('" +
+      dir.file("path.csv") +
+      "')))\n"
+      "n = len(rows)\n"
+      "col = lambda k: np.array([float(r[k]) for r in rows])\n"
+      "assert g['motion'].shape == (n, 3) and g['correction'].shape == (n, 4)\n"
+      "assert np.array_equal(g['motion'][:, 0], col('dx')) and np.array_equal(g['motion'][:, 2], "
+      "col('da'))\n"
+      "assert np.array_equal(g['trajectory'][:, 1], col('y')) and np.array_equal(g['smoothed'][:, "
+      "0], col('smooth_x'))\n"
+      "assert np.array_equal(g['lof'][:], col('lof')) and np.array_equal(g['radius'][:], "
+      "col('radius'))\n"
+      "assert np.array_equal(g['correction'][:, 0], col('corr_dx')) and "
+      "np.array_equal(g['correction'][:, 3], col('zoom'))\n"
+      "assert np.array_equal(g['features'][:, 2], col('inliers')) and np.array_equal(g['pts'][:], "
+      "col('pts'))\n"
+      "assert g.attrs['input']['name'] == 'in.mp4' and g.attrs['analysis']['analysis_width'] == "
+      "640\n"
+      "f = da.from_zarr('" +
+      dir.file("run.zarr") +
+      "/frames')\n"
+      "assert f.shape == (n, 240, 320, 3) and f.chunks[0] == (1,) * n\n"
+      "print(int(f.sum().compute()), int(g['frames'][:].astype(np.int64).sum()))\n");
+  std::istringstream sums(out);
+  long long dask_sum = 0, numpy_sum = 0;
+  sums >> dask_sum >> numpy_sum;
+  EXPECT_GT(dask_sum, 0);
+  EXPECT_EQ(dask_sum, numpy_sum);
+}
+
+TEST_F(Store, RenderUsesCorrectionsEditedInPython) {
+  ASSERT_EQ(run_stillwater({"analyze", dir.file("in.mp4"), "--store", dir.file("run.zarr"), "-q"})
+                .exit_code,
+            0);
+  ASSERT_EQ(run_stillwater({"render", dir.file("in.mp4"), "--store", dir.file("run.zarr"), "-o",
+                            dir.file("smooth.mp4"), "-q"})
+                .exit_code,
+            0);
+  // The user replaces the corrections by "no correction, no zoom": the output is the input.
+  python(
+      "import zarr, numpy as np\n"
+      "g = zarr.open_group('" +
+      dir.file("run.zarr") +
+      "', mode='r+')\n"
+      "c = np.zeros(g['correction'].shape); c[:, 3] = 1.0\n"
+      "g['correction'][:] = c\n");
+  const auto r = run_stillwater({"render", dir.file("in.mp4"), "--store", dir.file("run.zarr"),
+                                 "-o", dir.file("edited.mp4"), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(file_bytes(dir.file("edited.mp4")) == file_bytes(dir.file("smooth.mp4")));
+  auto jitter = [&](const std::string& f) {
+    const auto m = run_stillwater({"metrics", f, "--json", "-q"});
+    return std::stod(m.out.substr(m.out.find(':', m.out.find("translation_px")) + 1));
+  };
+  const double input = jitter(dir.file("in.mp4"));
+  EXPECT_NEAR(jitter(dir.file("edited.mp4")), input, 0.05 * input)
+      << "identity corrections keep the shake";
+  EXPECT_LT(jitter(dir.file("smooth.mp4")), 0.5 * input);
+}
+
+TEST_F(Store, AnalyzeReadsFramesThatDaskWrote) {
+  // A textured image shifted by known whole pixels per frame, as RGB frames in a Zarr array.
+  python(
+      "import numpy as np, dask.array as da\n"
+      "rng = np.random.default_rng(1)\n"
+      "big = rng.integers(0, 256, size=(300, 400, 3), dtype=np.uint8)\n"
+      "big = ((big.astype(np.float32) + np.roll(big, 1, 0) + np.roll(big, 1, 1) + np.roll(big, 2, "
+      "0)) / 4).astype(np.uint8)\n"
+      "shifts = [(3 * i, 2 * i) for i in range(12)]\n"
+      "frames = np.stack([big[50 + dy:50 + dy + 160, 40 + dx:40 + dx + 240] for dx, dy in "
+      "shifts])\n"
+      "da.from_array(frames, chunks=(1, 160, 240, 3)).to_zarr('" +
+      dir.file("frames.zarr") + "')\n");
+  const auto r = run_stillwater({"analyze", dir.file("frames.zarr"), "--store",
+                                 dir.file("run.zarr"), "--analysis-width", "0", "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto out = python(
+      "import zarr, numpy as np\n"
+      "m = zarr.open_group('" +
+      dir.file("run.zarr") +
+      "', mode='r')['motion'][:]\n"
+      "print(np.abs(m[1:, 0] + 3).max(), np.abs(m[1:, 1] + 2).max(), np.abs(m[1:, 2]).max())\n");
+  std::istringstream errors(out);
+  double ex = 1, ey = 1, ea = 1;
+  errors >> ex >> ey >> ea;
+  // Content moves left/up by (3, 2) px a frame.
+  EXPECT_LT(ex, 0.05);
+  EXPECT_LT(ey, 0.05);
+  EXPECT_LT(ea, 1e-3);
+}
+
+void expect_one_line_failure(const RunResult& r, const std::string& needle) {
+  EXPECT_EQ(r.exit_code, 1);
+  ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+}
+
+TEST_F(Store, StoreOfAnotherVideoIsRefused) {
+  ASSERT_EQ(run_stillwater({"analyze", dir.file("in.mp4"), "--store", dir.file("run.zarr"), "-q"})
+                .exit_code,
+            0);
+  ClipSpec other;
+  other.frames = 30;
+  other.seed = 99;
+  make_shaky_clip(dir.file("other.mp4"), other);
+  expect_one_line_failure(run_stillwater({"stabilize", dir.file("other.mp4"), "-o",
+                                          dir.file("o.mp4"), "--store", dir.file("run.zarr")}),
+                          "another input");
+  EXPECT_FALSE(fs::exists(dir.file("o.mp4")));
+  expect_one_line_failure(run_stillwater({"analyze", dir.file("in.mp4"), "--store",
+                                          dir.file("run.zarr"), "--analysis-width", "320"}),
+                          "analysis_width");
+}
+
+TEST_F(Store, CorruptChunkIsNamed) {
+  ASSERT_EQ(run_stillwater({"analyze", dir.file("in.mp4"), "--store", dir.file("run.zarr"), "-q"})
+                .exit_code,
+            0);
+  std::ofstream(dir.file("run.zarr/motion/0.0"), std::ios::binary | std::ios::trunc) << "garbage";
+  expect_one_line_failure(
+      run_stillwater({"render", dir.file("in.mp4"), "--store", dir.file("run.zarr"), "-o",
+                      dir.file("o.mp4"), "--replan"}),
+      "motion/0.0");
+  EXPECT_FALSE(fs::exists(dir.file("o.mp4")));
+}
+
+TEST_F(Store, ReadOnlyStoreDirectoryIsRefused) {
+  fs::create_directory(dir.file("ro.zarr"));
+  fs::permissions(dir.path(), fs::perms::all);
+  fs::permissions(dir.file("ro.zarr"), fs::perms::owner_read | fs::perms::owner_exec |
+                                           fs::perms::group_read | fs::perms::group_exec |
+                                           fs::perms::others_read | fs::perms::others_exec);
+  std::vector<std::string> args = {"analyze", dir.file("in.mp4"), "--store", dir.file("ro.zarr")};
+  RunResult r;
+  if (geteuid() == 0) {  // root writes anywhere: run as nobody
+    args.insert(args.begin(), {"--reuid=65534", "--regid=65534", "--clear-groups", SW_BINARY});
+    r = run("setpriv", args);
+  } else {
+    r = run_stillwater(args);
+  }
+  expect_one_line_failure(r, "ro.zarr");
+  EXPECT_TRUE(fs::is_empty(dir.file("ro.zarr")));
+}
+
+}  // namespace
+}  // namespace sw::test
