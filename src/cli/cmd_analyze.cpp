@@ -55,6 +55,7 @@ int cmd_analyze(std::span<char* const> argv) {
   const bool quiet = args.flag("--quiet");
   const exec::RunOptions options = run_options_from(args, kGroups);
 
+  RunReport report(options, quiet);
   exec::Prepared run = exec::prepare(args.positional[0], options);
   const auto analysis = analyze_pass(run, options, !quiet && ProgressBar::stderr_is_terminal());
   const path::PathResult path = path_pass(run, options, analysis.motions);
@@ -71,6 +72,7 @@ int cmd_analyze(std::span<char* const> argv) {
         static_cast<long long>(analysis.overhead_frames), analysis.seconds,
         frames / std::max(1e-9, analysis.seconds), before.corner_px, after.corner_px);
   }
+  report.finish();
   return 0;
 }
 

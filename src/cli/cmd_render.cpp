@@ -68,6 +68,7 @@ int cmd_render(std::span<char* const> argv) {
   const bool quiet = args.flag("--quiet");
   const exec::RunOptions options = run_options_from(args, kGroups);
 
+  RunReport report(options, quiet);
   exec::Prepared run = exec::prepare(input, options);
   if (!run.store->has_motions()) {
     throw Error(options.store, "has no analysis yet (run `stillwater analyze` first)");
@@ -87,6 +88,7 @@ int cmd_render(std::span<char* const> argv) {
                 static_cast<long long>(rendered.resumed_segments), rendered.seconds,
                 rendered.frames / std::max(1e-9, rendered.seconds));
   }
+  report.finish();
   return 0;
 }
 

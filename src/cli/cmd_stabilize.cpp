@@ -68,6 +68,7 @@ int cmd_stabilize(std::span<char* const> argv) {
   const bool bars = !quiet && ProgressBar::stderr_is_terminal();
   const exec::RunOptions options = run_options_from(args, kGroups);
 
+  RunReport report(options, quiet);
   exec::Prepared run = exec::prepare(input, options);
   const auto analysis = analyze_pass(run, options, bars);
   const path::PathResult path = path_pass(run, options, analysis.motions);
@@ -90,6 +91,7 @@ int cmd_stabilize(std::span<char* const> argv) {
         frames / std::max(1e-9, rendered.seconds), before.corner_px, after.corner_px,
         static_cast<long long>(outliers), static_cast<long long>(path.invalid_pairs));
   }
+  report.finish();
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "cli/console.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
+#include "core/trace.hpp"
 
 namespace sw::cli {
 
@@ -44,6 +45,20 @@ exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& opt
   bar.finish();
   warn_all(run.input, out.warnings);
   return out;
+}
+
+RunReport::RunReport(const exec::RunOptions& options, bool quiet)
+    : trace_(options.trace), quiet_(quiet), start_(std::chrono::steady_clock::now()) {
+  if (!trace_.empty()) trace::enable_events(0);
+}
+
+void RunReport::finish() {
+  if (!trace_.empty()) trace::write_chrome_trace(trace_);
+  if (!quiet_) {
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    std::fputs(trace::format_table(wall).c_str(), stderr);
+  }
 }
 
 void write_path_csv(const std::string& file, const exec::Prepared& run,

@@ -2,6 +2,7 @@
 // checks that turn "nothing could be measured" into one clear error.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "exec/pipeline.hpp"
@@ -18,6 +19,19 @@ path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
 exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,
                                 std::span<const Transform2D> corrections, const std::string& output,
                                 bool bars);
+
+// Starts tracing when --trace was given, and at the end of the run writes the trace file and
+// prints the per-stage table on stderr (unless quiet).
+class RunReport {
+ public:
+  RunReport(const exec::RunOptions& options, bool quiet);
+  void finish();
+
+ private:
+  std::string trace_;
+  bool quiet_;
+  std::chrono::steady_clock::time_point start_;
+};
 
 // --path-csv: every per-frame number, written through a temporary name.
 void write_path_csv(const std::string& file, const exec::Prepared& run,

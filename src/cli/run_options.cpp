@@ -19,6 +19,10 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                             "keep the run's state in a Zarr v2 store (resume after a crash, "
                             "analyse once, render many times)",
                             ""));
+    t.push_back(text_option("--trace", "FILE.json",
+                            "write a Chrome trace-event file of where the time went (open it in "
+                            "Perfetto or chrome://tracing)",
+                            ""));
   }
   if (groups & kAnalysisGroup) {
     t.push_back(number_option("--analysis-width", "PX",
@@ -61,6 +65,7 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.segment_frames = args.integer("--segment-frames");
     o.segment_frames_given = args.given("--segment-frames");
     o.store = args.text("--store");
+    o.trace = args.text("--trace");
   }
   if (groups & kAnalysisGroup) {
     o.motion.analysis_width = static_cast<int>(args.integer("--analysis-width"));

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "core/error.hpp"
+#include "core/trace.hpp"
 #include "exec/pipeline.hpp"
 #include "exec/worker_pool.hpp"
 #include "store/run_store.hpp"
@@ -25,17 +26,23 @@ store::StagedMotions analyse_segment(const AnalysisRun& run, SegmentSource& sour
   missing.status = MotionStatus::missing_frame;
   staged.motions.assign(static_cast<std::size_t>(s.decode_to - s.begin), missing);
 
+  trace::Span span("segment", "analyse " + std::to_string(s.index), s.frames());
   source.seek_to_frame(s.decode_from);
   estimator.reset();
   std::int64_t last = -1;
   FrameView frame;
-  while (source.next(frame)) {
+  while (true) {
+    {
+      trace::Span decode("decode", {}, 1);
+      if (!source.next(frame)) break;
+    }
     if (g_cancel.load(std::memory_order_relaxed))
       throw Error("analysis", "interrupted", ExitCode::interrupted);
     ++decoded;
     if (frame.index < s.begin) continue;
     if (frame.index > s.decode_to) break;
     if (last >= 0 && frame.index != last + 1) estimator.reset();
+    trace::Span analyse("analyse", {}, 1);
     const Motion m = estimator.push(frame);
     if (run.on_frame && frame.index < s.end) run.on_frame(frame, estimator);
     if (frame.index > s.begin && m.status != MotionStatus::first_frame) {
@@ -79,7 +86,10 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
                        staged = analyse_segment(run, *source, *estimator, s, segment_decoded);
                        decoded += segment_decoded;
                        owned_decoded += s.frames();
-                       if (run.store) run.store->stage_analysis(s.index, staged);
+                       if (run.store) {
+                         trace::Span io("store", "stage " + std::to_string(s.index));
+                         run.store->stage_analysis(s.index, staged);
+                       }
                      }
                      for (std::size_t i = 0; i < staged.motions.size(); ++i) {
                        motions[static_cast<std::size_t>(staged.first) + i] = staged.motions[i];

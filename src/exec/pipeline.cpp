@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/trace.hpp"
 #include "exec/analysis_runner.hpp"
 #include "exec/render_runner.hpp"
 #include "exec/stale_files.hpp"
@@ -151,8 +152,10 @@ Prepared prepare(const std::string& input, const RunOptions& options) {
     run.info.frame_count = static_cast<std::int64_t>(run.index.size());
   } else {
     // Opening a reader first gives the precise error for a bad file (and decodes frame 0).
+    trace::Span span("demux", "scan " + fs::path(input).filename().string());
     run.info = io::VideoReader(input).info();
     run.index = io::scan_frames(input);
+    span.add_frames(static_cast<std::int64_t>(run.index.size()));
   }
   if (run.index.size() < 2) {
     throw Error(input, "has only " + std::to_string(run.index.size()) +
@@ -233,14 +236,24 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
   out.decoded_frames = stats.decoded_frames;
   out.overhead_frames = stats.overhead_frames;
   out.resumed_segments = stats.resumed_segments;
-  if (run.store) run.store->write_motions(out.motions);
+  if (run.store) {
+    trace::Span io("store", "motions");
+    run.store->write_motions(out.motions);
+  }
   out.seconds = seconds_since(start);
   return out;
 }
 
 path::PathResult plan(Prepared& run, const RunOptions& options, std::span<const Motion> motions) {
-  path::PathResult result = path::plan_path(motions, options.path);
-  if (run.store) run.store->write_path(result);
+  path::PathResult result;
+  {
+    trace::Span span("path", {}, static_cast<std::int64_t>(motions.size()));
+    result = path::plan_path(motions, options.path);
+  }
+  if (run.store) {
+    trace::Span io("store", "path");
+    run.store->write_path(result);
+  }
   return result;
 }
 

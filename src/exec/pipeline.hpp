@@ -50,6 +50,7 @@ struct RunOptions {
   render::WarpParams warp;
   io::EncodeOptions encode;
   std::string store;  // a directory; empty = no store
+  std::string trace;  // Chrome trace-event file to write; empty = none
   StoreFrames store_frames = StoreFrames::none;
 };
 

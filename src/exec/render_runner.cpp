@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "core/error.hpp"
+#include "core/trace.hpp"
 #include "exec/pipeline.hpp"
 #include "exec/worker_pool.hpp"
 #include "io/segment_encoder.hpp"
@@ -18,21 +19,31 @@ namespace {
 // warp and encode [begin, end). A frame's duration comes from the index (the next frame's
 // pts), so a piece's last frame lasts the same whatever the split.
 std::int64_t render_segment(const RenderRun& run, io::VideoReader& reader, const Segment& s) {
+  trace::Span span("segment", "render " + std::to_string(s.index), s.frames());
   const auto& pts = run.index->pts;
   io::SegmentEncoder encoder(run.piece_path(s.index), run.encode, reader.stream_params());
   reader.seek_to_frame(s.decode_from);
   FrameView frame;
-  while (reader.next(frame)) {
+  while (true) {
+    {
+      trace::Span decode("decode", {}, 1);
+      if (!reader.next(frame)) break;
+    }
     if (g_cancel.load(std::memory_order_relaxed)) {
       throw Error(run.input, "interrupted", ExitCode::interrupted);
     }
     if (frame.index < s.begin) continue;
     if (frame.index >= s.end) break;
     const auto i = static_cast<std::size_t>(frame.index);
-    render::warp_frame(frame, run.corrections[i], run.warp, encoder.begin_frame());
+    {
+      trace::Span warp("warp", {}, 1);
+      render::warp_frame(frame, run.corrections[i], run.warp, encoder.begin_frame());
+    }
     const std::int64_t duration = i + 1 < pts.size() ? pts[i + 1] - pts[i] : 0;
+    trace::Span encode("encode", {}, 1);
     encoder.encode(frame.pts, duration);
   }
+  trace::Span flush("encode", "flush");
   encoder.finish();
   return encoder.frames();
 }
@@ -76,7 +87,10 @@ RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std:
   }
   std::vector<std::string> pieces;
   for (const auto& s : plan.segments) pieces.push_back(run.piece_path(s.index));
-  io::assemble_pieces(run.input, pieces, output, stats.warnings);
+  {
+    trace::Span mux("mux", "assemble " + std::to_string(pieces.size()) + " pieces", done.load());
+    io::assemble_pieces(run.input, pieces, output, stats.warnings);
+  }
   stats.frames = done.load();
   return stats;
 }
