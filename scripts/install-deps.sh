@@ -9,6 +9,20 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev ffmpeg \
   libopencv-dev libopenmpi-dev openmpi-bin libcurl4-openssl-dev libssl-dev libblosc-dev libzstd-dev \
+  coinor-libclp-dev \
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev \
   python3-zarr python3-dask python3-numcodecs python3-boto3 pkg-config cmake ninja-build g++ \
-  clang-format >/dev/null
+  clang-format chromium >/dev/null
+# The S3 test server pinned in tests/s3/package-lock.json (s3rver); its tests are skipped without it.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix "$(dirname "$0")/../tests/s3" --no-audit --no-fund >/dev/null
+else
+  echo "npm not found: skipping tests/s3 (s3rver); the S3 tests against it will be skipped" >&2
+fi
+# uPlot for the HTML report, pinned in src/report/web/package-lock.json; the build embeds it
+# and stops with a message when it is missing (chromium above runs the report's browser test).
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix "$(dirname "$0")/../src/report/web" --no-audit --no-fund >/dev/null
+else
+  echo "npm not found: src/report/web needs 'npm ci' (uPlot) before stillwater can be built" >&2
+fi

@@ -51,11 +51,13 @@ int cmd_analyze(std::span<char* const> argv) {
   }
   if (args.text("--store").empty())
     throw Error("analyze", "missing --store DIR.zarr (see --help)", ExitCode::usage);
+  configure_s3(args);
+  if (const auto served = start_mpi(args)) return *served;
   if (args.flag("--verbose")) io::set_library_log(true);
   const bool quiet = args.flag("--quiet");
   const exec::RunOptions options = run_options_from(args, kGroups);
 
-  RunReport report(options, quiet);
+  RunReport report(options, quiet, args.flag("--verbose"));
   exec::Prepared run = exec::prepare(args.positional[0], options);
   const auto analysis = analyze_pass(run, options, !quiet && ProgressBar::stderr_is_terminal());
   const path::PathResult path = path_pass(run, options, analysis.motions);

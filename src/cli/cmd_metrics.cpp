@@ -1,7 +1,11 @@
-// `stillwater metrics IN [OUT]`: residual jitter of a video, and of its stabilized version.
+// `stillwater metrics IN [OUT]`: how shaky a video is, and with OUT (its stabilized version)
+// how well it was stabilized.
 //
-// Both files are analysed with the same motion estimator as `stabilize`; the measured camera
-// path's residual jitter is reported (see report/jitter.hpp for the definition).
+// IN alone: analysed with the same motion estimator as `stabilize` (segments on threads); the
+// residual jitter (report/jitter.hpp) and the stability score (report/stability.hpp).
+// IN OUT: both decoded in lockstep, one frame of each in memory (report/summary.hpp): both
+// videos' jitter, stability and border fill, and the cropping ratio and distortion of OUT
+// against IN (report/frame_metrics.hpp), after Liu et al., SIGGRAPH 2013.
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -15,6 +19,7 @@
 #include "exec/pipeline.hpp"
 #include "io/library_log.hpp"
 #include "report/jitter.hpp"
+#include "report/summary.hpp"
 
 namespace sw::cli {
 
@@ -33,25 +38,40 @@ std::vector<Option> metrics_options() {
   };
 }
 
-struct Measured {
-  std::string file;
-  std::int64_t frames = 0;
-  std::int64_t invalid_pairs = 0;
-  report::Jitter jitter;
-};
-
-Measured measure(const std::string& file, const exec::RunOptions& options, bool bars) {
+report::VideoSide measure(const std::string& file, const exec::RunOptions& options, bool bars) {
   exec::Prepared run = exec::prepare(file, options);
   const auto analysis = analyze_pass(run, options, bars);
-  Measured m;
+  report::VideoSide m;
   m.file = file;
+  m.width = run.info.width;
+  m.height = run.info.height;
   m.frames = static_cast<std::int64_t>(analysis.motions.size());
   for (std::size_t i = 1; i < analysis.motions.size(); ++i) {
     m.invalid_pairs += analysis.motions[i].valid() ? 0 : 1;
   }
   m.jitter = report::residual_jitter(exec::measured_path(analysis.motions), run.info.width,
                                      run.info.height);
+  m.stability = report::stability_score(
+      analysis.motions,
+      report::analysis_noise_floor(run.info.width, run.info.height, options.motion.analysis_width));
   return m;
+}
+
+int compare(const std::string& input, const std::string& output, const exec::RunOptions& options,
+            bool bars, bool json) {
+  ProgressBar bar("compare", -1, bars);
+  const report::Summary s =
+      report::measure_videos(input, output, {options.motion.analysis_width, options.threads},
+                             [&](std::int64_t n) { bar.update(n); });
+  bar.finish();
+  warn_all(input, s.warnings);
+  if (json) {
+    std::printf("%s\n", report::to_json(s).dump(2).c_str());
+    return 0;
+  }
+  std::printf("%s vs %s, %lld frames\n%s", input.c_str(), output.c_str(),
+              static_cast<long long>(s.input.frames), report::format_summary(s).c_str());
+  return 0;
 }
 
 }  // namespace
@@ -64,7 +84,13 @@ int cmd_metrics(std::span<char* const> argv) {
                            "Measures the residual jitter of IN (and OUT): the camera path, minus "
                            "its own centred\n31-frame moving average, RMS. translation_px: x/y; "
                            "rotation_deg: angle; corner_px: the\nframe corners' displacement, "
-                           "what a viewer sees at the edges.",
+                           "what a viewer sees at the edges. Stability: the share of\nthe "
+                           "frame-to-frame motion's spectral energy in its lowest frequencies "
+                           "(Liu et al.,\nSIGGRAPH 2013; 1 = smooth). With OUT, both are decoded "
+                           "frame by frame together and\nOUT is also compared with IN: cropping "
+                           "ratio (output -> input scale, 1/zoom; mean and\nworst), distortion "
+                           "(anisotropy of that map, 1 = none) and border fill (share of black\n"
+                           "fill pixels touching the frame edge).",
                            table)
                    .c_str(),
                stdout);
@@ -82,30 +108,24 @@ int cmd_metrics(std::span<char* const> argv) {
   if (args.flag("--verbose")) io::set_library_log(true);
   const bool bars = !args.flag("--quiet") && ProgressBar::stderr_is_terminal();
 
-  std::vector<Measured> results;
-  for (const auto& file : args.positional) results.push_back(measure(file, options, bars));
-
+  if (args.positional.size() == 2) {
+    return compare(args.positional[0], args.positional[1], options, bars, args.flag("--json"));
+  }
+  const report::VideoSide m = measure(args.positional[0], options, bars);
   if (args.flag("--json")) {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& m : results) {
-      out.push_back({{"file", m.file},
-                     {"frames", m.frames},
-                     {"invalid_pairs", m.invalid_pairs},
-                     {"jitter",
-                      {{"translation_px", m.jitter.translation_px},
-                       {"rotation_deg", m.jitter.rotation_deg},
-                       {"corner_px", m.jitter.corner_px}}}});
-    }
+    auto side = report::to_json(m);
+    side.erase("border_fraction");  // only measured when comparing with an output
+    out.push_back(side);
     std::printf("%s\n", out.dump(2).c_str());
     return 0;
   }
-  std::printf("%-40s %8s %8s %14s %13s %10s\n", "file", "frames", "invalid", "translation_px",
-              "rotation_deg", "corner_px");
-  for (const auto& m : results) {
-    std::printf("%-40s %8lld %8lld %14.3f %13.4f %10.3f\n", m.file.c_str(),
-                static_cast<long long>(m.frames), static_cast<long long>(m.invalid_pairs),
-                m.jitter.translation_px, m.jitter.rotation_deg, m.jitter.corner_px);
-  }
+  std::printf("%-40s %8s %8s %14s %13s %10s %10s\n", "file", "frames", "invalid", "translation_px",
+              "rotation_deg", "corner_px", "stability");
+  std::printf("%-40s %8lld %8lld %14.3f %13.4f %10.3f %10.3f\n", m.file.c_str(),
+              static_cast<long long>(m.frames), static_cast<long long>(m.invalid_pairs),
+              m.jitter.translation_px, m.jitter.rotation_deg, m.jitter.corner_px,
+              m.stability.overall);
   return 0;
 }
 

@@ -63,12 +63,14 @@ int cmd_render(std::span<char* const> argv) {
   if (output.empty()) throw Error("render", "missing -o OUT (see --help)", ExitCode::usage);
   if (args.text("--store").empty())
     throw Error("render", "missing --store DIR.zarr (see --help)", ExitCode::usage);
+  configure_s3(args);
+  if (const auto served = start_mpi(args)) return *served;
   check_output_path(input, output, args.flag("--overwrite"));
   if (args.flag("--verbose")) io::set_library_log(true);
   const bool quiet = args.flag("--quiet");
   const exec::RunOptions options = run_options_from(args, kGroups);
 
-  RunReport report(options, quiet);
+  RunReport report(options, quiet, args.flag("--verbose"));
   exec::Prepared run = exec::prepare(input, options);
   if (!run.store->has_motions()) {
     throw Error(options.store, "has no analysis yet (run `stillwater analyze` first)");

@@ -10,6 +10,7 @@
 #include "cli/run_options.hpp"
 #include "core/error.hpp"
 #include "io/library_log.hpp"
+#include "report/html_report.hpp"
 #include "report/jitter.hpp"
 
 namespace sw::cli {
@@ -28,6 +29,10 @@ std::vector<Option> stabilize_options() {
   t.push_back(text_option("--path-csv", "FILE",
                           "also write the per-frame numbers (motion, path, LOF, correction) as CSV",
                           ""));
+  t.push_back(
+      text_option("--report", "FILE", "also write an HTML report (see `report --help`)", ""));
+  t.push_back(
+      flag_option("--metrics", "print stability, cropping and border planned from the path"));
   t.push_back(flag_option("--quiet", "no progress bars and no summary", 'q'));
   t.push_back(flag_option("--verbose", "also show FFmpeg's own log messages on stderr"));
   t.push_back(flag_option("--help", "show this help", 'h'));
@@ -62,13 +67,15 @@ int cmd_stabilize(std::span<char* const> argv) {
   const std::string input = args.positional[0];
   const std::string output = args.text("--output");
   if (output.empty()) throw Error("stabilize", "missing -o OUT (see --help)", ExitCode::usage);
+  configure_s3(args);
+  if (const auto served = start_mpi(args)) return *served;
   check_output_path(input, output, args.flag("--overwrite"));
   if (args.flag("--verbose")) io::set_library_log(true);
   const bool quiet = args.flag("--quiet");
   const bool bars = !quiet && ProgressBar::stderr_is_terminal();
   const exec::RunOptions options = run_options_from(args, kGroups);
 
-  RunReport report(options, quiet);
+  RunReport report(options, quiet, args.flag("--verbose"));
   exec::Prepared run = exec::prepare(input, options);
   const auto analysis = analyze_pass(run, options, bars);
   const path::PathResult path = path_pass(run, options, analysis.motions);
@@ -92,6 +99,19 @@ int cmd_stabilize(std::span<char* const> argv) {
         static_cast<long long>(outliers), static_cast<long long>(path.invalid_pairs));
   }
   report.finish();
+  if (args.flag("--metrics"))
+    std::fputs(report::format_summary(report::planned_summary(analysis.motions, path,
+                                                              run.info.width, run.info.height,
+                                                              options.motion.analysis_width))
+                   .c_str(),
+               stdout);
+  if (args.given("--report"))
+    warn_all(input, report::write_report(
+                        args.text("--report"),
+                        report::run_data(input, run.info.width, run.info.height,
+                                         options.motion.analysis_width, options.path.lof_threshold,
+                                         analysis.motions, path),
+                        {output}));
   return 0;
 }
 

@@ -10,5 +10,6 @@ int cmd_stabilize(std::span<char* const> args);
 int cmd_metrics(std::span<char* const> args);
 int cmd_analyze(std::span<char* const> args);
 int cmd_render(std::span<char* const> args);
+int cmd_report(std::span<char* const> args);
 
 }  // namespace sw::cli

@@ -8,8 +8,11 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "exec/mpi_session.hpp"
 #include "exec/pipeline.hpp"
+#include "io/byte_source.hpp"
 #include "io/library_log.hpp"
+#include "store/s3_access.hpp"
 
 namespace {
 
@@ -23,6 +26,7 @@ Commands:
   render IN --store S -o OUT
                         the render pass alone, from a store's corrections
   metrics IN [OUT]      measure the residual jitter of a video (and of its stabilized version)
+  report S -o R.html    an HTML report of a store: charts, metrics, frames before/after
 
 Run `stillwater COMMAND --help` for a command's options.
 
@@ -47,6 +51,8 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   sw::io::set_library_log(false);  // commands turn it on with --verbose
+  // s3:// inputs are read through the store's S3 client (settings: cli::configure_s3).
+  sw::io::set_url_opener("s3://", sw::store::s3_url_opener());
   const std::span<char* const> all(argv, static_cast<std::size_t>(argc));
   try {
     if (argc < 2) {
@@ -67,12 +73,15 @@ int main(int argc, char** argv) {
     if (command == "metrics") return sw::cli::cmd_metrics(rest);
     if (command == "analyze") return sw::cli::cmd_analyze(rest);
     if (command == "render") return sw::cli::cmd_render(rest);
+    if (command == "report") return sw::cli::cmd_report(rest);
     throw sw::Error(command, "unknown command (see stillwater --help)", sw::ExitCode::usage);
   } catch (const sw::Error& e) {
     std::fprintf(stderr, "stillwater: %s\n", e.what());
+    sw::exec::mpi::stop_after_error(static_cast<int>(e.code()));
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "stillwater: internal error: %s\n", e.what());
+    sw::exec::mpi::stop_after_error(static_cast<int>(sw::ExitCode::failure));
     return static_cast<int>(sw::ExitCode::failure);
   }
 }

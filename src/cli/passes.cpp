@@ -7,6 +7,7 @@
 #include "cli/progress.hpp"
 #include "core/error.hpp"
 #include "core/trace.hpp"
+#include "exec/mpi_session.hpp"
 
 namespace sw::cli {
 
@@ -47,17 +48,27 @@ exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& opt
   return out;
 }
 
-RunReport::RunReport(const exec::RunOptions& options, bool quiet)
-    : trace_(options.trace), quiet_(quiet), start_(std::chrono::steady_clock::now()) {
+std::optional<int> start_mpi(const Args& args) {
+  if (!exec::mpi::start(args.flag("--mpi")) || exec::mpi::rank() == 0) return std::nullopt;
+  return exec::mpi::serve();
+}
+
+RunReport::RunReport(const exec::RunOptions& options, bool quiet, bool verbose)
+    : trace_(options.trace),
+      quiet_(quiet),
+      verbose_(verbose),
+      start_(std::chrono::steady_clock::now()) {
   if (!trace_.empty()) trace::enable_events(0);
 }
 
 void RunReport::finish() {
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const std::string per_rank = exec::mpi::active() ? exec::mpi::finish(wall) : std::string();
   if (!trace_.empty()) trace::write_chrome_trace(trace_);
   if (!quiet_) {
-    const double wall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     std::fputs(trace::format_table(wall).c_str(), stderr);
+    if (verbose_) std::fputs(per_rank.c_str(), stderr);
   }
 }
 
@@ -69,7 +80,7 @@ void write_path_csv(const std::string& file, const exec::Prepared& run,
     if (!out) throw Error(file, "cannot write");
     out.precision(17);
     out << "frame,pts,status,corners,tracked,inliers,dx,dy,da,x,y,a,smooth_x,smooth_y,smooth_a,"
-           "lof,outlier,radius,corr_dx,corr_dy,corr_da,zoom\n";
+           "lof,outlier,radius,corr_dx,corr_dy,corr_da,zoom,scene_score,cut\n";
     for (std::size_t i = 0; i < motions.size(); ++i) {
       const Motion& m = motions[i];
       const auto& t = path.trajectory[i];
@@ -79,7 +90,8 @@ void write_path_csv(const std::string& file, const exec::Prepared& run,
           << m.tracked << ',' << m.inliers << ',' << m.dx << ',' << m.dy << ',' << m.da << ','
           << t.x << ',' << t.y << ',' << t.a << ',' << s.x << ',' << s.y << ',' << s.a << ','
           << path.lof[i] << ',' << int(path.outlier[i]) << ',' << path.radius[i] << ',' << c.dx
-          << ',' << c.dy << ',' << c.da << ',' << c.zoom << '\n';
+          << ',' << c.dy << ',' << c.da << ',' << c.zoom << ',' << m.scene_score << ','
+          << int(path.cut[i]) << '\n';
     }
     if (!out.flush()) throw Error(file, "write failed");
   }

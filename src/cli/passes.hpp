@@ -3,8 +3,10 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
 
+#include "cli/options.hpp"
 #include "exec/pipeline.hpp"
 
 namespace sw::cli {
@@ -20,16 +22,23 @@ exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& opt
                                 std::span<const Transform2D> corrections, const std::string& output,
                                 bool bars);
 
+// MPI (--mpi, or started by mpirun/srun; see exec/mpi_session.hpp). On rank 0 and without MPI
+// returns nothing and the command runs (run_options_from then gives it the distributor). On
+// the other ranks it serves rank 0's passes and returns this process's exit code.
+std::optional<int> start_mpi(const Args& args);
+
 // Starts tracing when --trace was given, and at the end of the run writes the trace file and
-// prints the per-stage table on stderr (unless quiet).
+// prints the per-stage table on stderr (unless quiet). Under MPI it first gathers every rank's
+// spans (one table over all ranks; with `verbose`, one per rank too).
 class RunReport {
  public:
-  RunReport(const exec::RunOptions& options, bool quiet);
+  RunReport(const exec::RunOptions& options, bool quiet, bool verbose = false);
   void finish();
 
  private:
   std::string trace_;
   bool quiet_;
+  bool verbose_;
   std::chrono::steady_clock::time_point start_;
 };
 

@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <thread>
 
+#include "exec/mpi_session.hpp"
+#include "store/s3_access.hpp"
+
+#include "path/smoother.hpp"
+
 namespace sw::cli {
 
 void append_options(std::vector<Option>& t, unsigned groups) {
@@ -16,9 +21,19 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               "keyframes nearby); 0 = one segment",
                               "240", 0, 1e12));
     t.push_back(text_option("--store", "DIR.zarr",
-                            "keep the run's state in a Zarr v2 store (resume after a crash, "
-                            "analyse once, render many times)",
+                            "keep the run's state in a Zarr v2 store, a directory or "
+                            "s3://BUCKET/PREFIX (resume after a crash, analyse once, render many "
+                            "times)",
                             ""));
+    t.push_back(text_option("--s3-endpoint", "URL",
+                            "S3-compatible service for s3:// stores, inputs and outputs, with "
+                            "path-style URLs (MinIO, Ceph, R2, ...); overrides AWS_ENDPOINT_URL. "
+                            "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+                            "AWS_SESSION_TOKEN; AWS_REGION (default us-east-1)",
+                            ""));
+    t.push_back(flag_option("--mpi",
+                            "spread the segments over MPI ranks (implied when started by mpirun "
+                            "or srun): rank 0 runs the command, the others work on segments"));
     t.push_back(text_option("--trace", "FILE.json",
                             "write a Chrome trace-event file of where the time went (open it in "
                             "Perfetto or chrome://tracing)",
@@ -34,15 +49,41 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               "none", {"none", "luma", "rgb"}));
   }
   if (groups & kPathGroup) {
+    std::vector<std::string> smoothers;
+    for (const auto name : path::smoother_names()) smoothers.emplace_back(name);
+    t.push_back(choice_option("--smoother", "NAME",
+                              "camera path smoother: l1 = L1-optimal path that keeps the crop "
+                              "window inside every frame (Grundmann et al. 2011), ma = moving "
+                              "average (--radius), gauss = Gaussian (--sigma)",
+                              "l1", smoothers));
     t.push_back(number_option("--radius", "N", "moving-average half width in frames (window 2N+1)",
                               "30", 0, 100000));
+    t.push_back(number_option("--sigma", "N",
+                              "Gaussian smoother's standard deviation in frames (truncated at 3 "
+                              "sigma)",
+                              "15", 0, 100000));
     t.push_back(choice_option("--outliers", "POLICY",
                               "LOF outlier policy: adaptive = wider window for flagged frames, "
                               "recipe = the original script's replacement, none = plain moving "
                               "average",
                               "adaptive", {"adaptive", "recipe", "none"}));
-    t.push_back(number_option("--zoom", "Z", "fixed zoom about the centre that hides most borders",
-                              "1.04", 1, 4));
+    t.push_back(choice_option("--crop", "MODE",
+                              "auto = the smallest zoom per shot that shows no pixel from outside "
+                              "the frame, adaptive = a per-frame zoom that varies smoothly and "
+                              "never shows one either, none = the fixed --zoom, the rest filled "
+                              "by --border",
+                              "auto", {"auto", "adaptive", "none"}));
+    t.push_back(number_option("--zoom", "Z", "fixed zoom about the centre, for --crop none", "1.04",
+                              1, 4));
+    t.push_back(number_option("--crop-zoom", "Z",
+                              "l1 smoother: the crop window (the output shrunk by Z) the path "
+                              "must keep inside every frame; a larger Z allows a smoother path",
+                              "1.2", 1, 4));
+    t.push_back(number_option("--cut-threshold", "S",
+                              "scene score (luma histogram distance, 0..1) from which a frame "
+                              "pair is a hard cut; shots are smoothed separately; 0 = no cut "
+                              "detection",
+                              "0.4", 0, 1));
   }
   if (groups & kRenderGroup) {
     t.push_back(choice_option("--border", "MODE", "fill for pixels that fall outside the frame",
@@ -58,6 +99,10 @@ void append_options(std::vector<Option>& t, unsigned groups) {
   }
 }
 
+void configure_s3(const Args& args) {
+  store::configure_s3(store::S3Config::from_environment(args.text("--s3-endpoint")));
+}
+
 exec::RunOptions run_options_from(const Args& args, unsigned groups) {
   exec::RunOptions o;
   if (groups & kExecGroup) {
@@ -66,6 +111,7 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.segment_frames_given = args.given("--segment-frames");
     o.store = args.text("--store");
     o.trace = args.text("--trace");
+    o.distributor = exec::mpi::distributor();  // null unless MPI was started (start_mpi)
   }
   if (groups & kAnalysisGroup) {
     o.motion.analysis_width = static_cast<int>(args.integer("--analysis-width"));
@@ -81,6 +127,16 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
                       : policy == "none" ? path::OutlierPolicy::none
                                          : path::OutlierPolicy::adaptive;
     o.path.zoom = args.real("--zoom");
+    o.path.smoother = path::smoother_kind(args.text("--smoother")).value_or(path::SmootherKind::l1);
+    o.path.sigma = args.real("--sigma");
+    const std::string crop = args.text("--crop");
+    o.path.crop = crop == "adaptive" ? path::Crop::adaptive
+                  : crop == "none"   ? path::Crop::none
+                                     : path::Crop::automatic;
+    o.path.l1.crop_zoom = args.real("--crop-zoom");
+    o.path.cut_threshold = args.real("--cut-threshold");
+    // Unusable pairs need half the score (see path/cuts.cpp).
+    o.path.cut_threshold_invalid = o.path.cut_threshold / 2;
   }
   if (groups & kRenderGroup) {
     const std::string border = args.text("--border");

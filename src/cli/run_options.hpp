@@ -10,13 +10,17 @@
 namespace sw::cli {
 
 enum OptionGroup : unsigned {
-  kExecGroup = 1,      // --threads, --segment-frames, --store
+  kExecGroup = 1,      // --threads, --segment-frames, --store, --s3-endpoint, --trace
   kAnalysisGroup = 2,  // --analysis-width, --store-frames
   kPathGroup = 4,      // --radius, --outliers, --zoom
   kRenderGroup = 8,    // --border, --encoder, --crf, --preset, --encoder-threads
 };
 
 void append_options(std::vector<Option>& table, unsigned groups);
+
+// Sets the process's S3 settings from the environment and --s3-endpoint (exec group); call it
+// before anything touches an s3:// name (the output check, the input, the store).
+void configure_s3(const Args& args);
 
 // Reads the groups' values (given or default) into RunOptions.
 exec::RunOptions run_options_from(const Args& args, unsigned groups);

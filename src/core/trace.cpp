@@ -94,6 +94,10 @@ Span::~Span() {
   }
 }
 
+std::int64_t now_us() {
+  return wall_now_us();
+}
+
 std::vector<Event> events() {
   std::lock_guard lock(recorder().mutex);
   return recorder().events;
@@ -157,7 +161,10 @@ void write_chrome_trace(const std::string& path) {
 }
 
 std::string format_table(double run_wall_seconds) {
-  auto all = totals();
+  return format_table(totals(), run_wall_seconds);
+}
+
+std::string format_table(std::vector<StageTotal> all, double run_wall_seconds) {
   double summed = 0;
   // Segment spans enclose the per-frame stages: they are tracks in the trace, not a stage.
   std::erase_if(all, [](const StageTotal& t) { return t.stage == "segment"; });

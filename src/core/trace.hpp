@@ -58,6 +58,10 @@ class Span {
 std::vector<Event> events();
 std::vector<StageTotal> totals();
 
+// Microseconds since this process's trace epoch (the clock of Event::start_us); ranks compare
+// it at a barrier to put every rank's events on rank 0's clock.
+std::int64_t now_us();
+
 // Adds totals/events gathered from other ranks (MPI) to this process's view.
 void merge(const std::vector<Event>& events, const std::vector<StageTotal>& totals);
 
@@ -67,5 +71,7 @@ void write_chrome_trace(const std::string& path);
 // The per-stage table: wall, CPU, frames/s, share of the summed wall time. Spans of the stage
 // "segment" enclose the others (one per segment, for the trace's tracks) and are left out.
 std::string format_table(double run_wall_seconds);
+// The same table over given totals (e.g. one rank's).
+std::string format_table(std::vector<StageTotal> totals, double run_wall_seconds);
 
 }  // namespace sw::trace

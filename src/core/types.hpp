@@ -36,6 +36,11 @@ struct Motion {
   std::int32_t tracked = 0;  // of those, tracked into frame i
   std::int32_t inliers = 0;  // RANSAC inliers
   MotionStatus status = MotionStatus::first_frame;
+  // How different the two frames look, whatever the motion: half the L1 distance between the
+  // normalised 32-bin luma histograms of the analysis images, in [0, 1] (0 = same histogram,
+  // 1 = disjoint). The path stage splits the video at hard cuts with it. 0 for first_frame;
+  // NaN when unknown (a store written before the field existed).
+  double scene_score = 0;
 
   bool valid() const { return status == MotionStatus::ok; }
 };

@@ -1,12 +1,15 @@
 #include "exec/analysis_runner.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <mutex>
+#include <type_traits>
 
 #include "core/error.hpp"
 #include "core/trace.hpp"
 #include "exec/pipeline.hpp"
-#include "exec/worker_pool.hpp"
+#include "exec/segment_job.hpp"
 #include "store/run_store.hpp"
 
 namespace sw::exec {
@@ -54,52 +57,123 @@ store::StagedMotions analyse_segment(const AnalysisRun& run, SegmentSource& sour
   return staged;
 }
 
+// A finished segment as bytes: the frames it decoded, then its staged motions (Motion is
+// plain data, copied byte for byte, so a rank's measurements arrive exactly as measured).
+std::string encode_result(std::int64_t decoded, const store::StagedMotions& staged) {
+  static_assert(std::is_trivially_copyable_v<Motion>);
+  const std::int64_t header[3] = {decoded, staged.first,
+                                  static_cast<std::int64_t>(staged.motions.size())};
+  std::string bytes(sizeof header + staged.motions.size() * sizeof(Motion), '\0');
+  std::memcpy(bytes.data(), header, sizeof header);
+  if (!staged.motions.empty()) {
+    std::memcpy(bytes.data() + sizeof header, staged.motions.data(),
+                staged.motions.size() * sizeof(Motion));
+  }
+  return bytes;
+}
+
+store::StagedMotions decode_result(const std::string& bytes, std::int64_t& decoded) {
+  std::int64_t header[3];
+  if (bytes.size() < sizeof header) throw Error("analysis", "truncated segment result");
+  std::memcpy(header, bytes.data(), sizeof header);
+  const auto count = static_cast<std::size_t>(header[2]);
+  if (bytes.size() != sizeof header + count * sizeof(Motion)) {
+    throw Error("analysis", "expected a segment result of " +
+                                std::to_string(sizeof header + count * sizeof(Motion)) +
+                                " bytes, got " + std::to_string(bytes.size()));
+  }
+  decoded = header[0];
+  store::StagedMotions staged;
+  staged.first = header[1];
+  staged.motions.resize(count);
+  if (count > 0)
+    std::memcpy(staged.motions.data(), bytes.data() + sizeof header, count * sizeof(Motion));
+  return staged;
+}
+
+// Per-worker decoders and estimators, created on first use; analyses one segment per call.
+class SegmentAnalyser {
+ public:
+  SegmentAnalyser(const AnalysisRun& run, const SegmentPlan& plan, int workers)
+      : run_(run),
+        plan_(plan),
+        sources_(static_cast<std::size_t>(workers)),
+        estimators_(static_cast<std::size_t>(workers)) {}
+
+  std::string operator()(int worker, std::int64_t index) {
+    const Segment& s = plan_.segments[static_cast<std::size_t>(index)];
+    auto& source = sources_[static_cast<std::size_t>(worker)];
+    auto& estimator = estimators_[static_cast<std::size_t>(worker)];
+    if (!source) source = run_.make_source();
+    if (!estimator)
+      estimator = std::make_unique<motion::MotionEstimator>(run_.width, run_.height, run_.motion);
+    std::int64_t decoded = 0;
+    const store::StagedMotions staged = analyse_segment(run_, *source, *estimator, s, decoded);
+    return encode_result(decoded, staged);
+  }
+
+ private:
+  const AnalysisRun& run_;
+  const SegmentPlan& plan_;
+  std::vector<std::unique_ptr<SegmentSource>> sources_;
+  std::vector<std::unique_ptr<motion::MotionEstimator>> estimators_;
+};
+
+int worker_count(int threads, const SegmentPlan& plan) {
+  return static_cast<int>(std::clamp<std::int64_t>(
+      threads, 1, std::max<std::int64_t>(1, static_cast<std::int64_t>(plan.segments.size()))));
+}
+
 }  // namespace
 
 std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan,
                                  AnalysisStats* stats) {
   std::vector<Motion> motions(static_cast<std::size_t>(plan.frame_count));
   if (!motions.empty()) motions[0].status = MotionStatus::first_frame;
+  if (run.on_frame && run.distributor && run.distributor->has_remote_workers()) {
+    throw Error("--store-frames", "needs every frame in this process; run it without MPI ranks");
+  }
 
-  const int workers = std::max(1, run.threads);
-  std::vector<std::unique_ptr<SegmentSource>> sources(static_cast<std::size_t>(workers));
-  std::vector<std::unique_ptr<motion::MotionEstimator>> estimators(
-      static_cast<std::size_t>(workers));
+  const int workers = worker_count(run.threads, plan);
   std::atomic<std::int64_t> done{0}, decoded{0}, owned_decoded{0}, resumed{0};
   std::mutex progress_mutex;  // the callback draws a bar: one caller at a time
+  auto place = [&](const Segment& s, const store::StagedMotions& staged) {
+    for (std::size_t i = 0; i < staged.motions.size(); ++i) {
+      motions[static_cast<std::size_t>(staged.first) + i] = staged.motions[i];
+    }
+    const std::int64_t frames_done = done += s.frames();
+    if (run.progress) {
+      std::lock_guard lock(progress_mutex);
+      run.progress(frames_done);
+    }
+  };
 
-  for_each_segment(static_cast<std::int64_t>(plan.segments.size()), workers,
-                   [&](int worker, std::int64_t index) {
-                     const Segment& s = plan.segments[static_cast<std::size_t>(index)];
-                     store::StagedMotions staged;
-                     if (run.store && run.store->analysis_staged(s.index)) {
-                       staged = run.store->load_staged(s.index);
-                       ++resumed;
-                     } else {
-                       auto& source = sources[static_cast<std::size_t>(worker)];
-                       auto& estimator = estimators[static_cast<std::size_t>(worker)];
-                       if (!source) source = run.make_source();
-                       if (!estimator)
-                         estimator = std::make_unique<motion::MotionEstimator>(
-                             run.width, run.height, run.motion);
-                       std::int64_t segment_decoded = 0;
-                       staged = analyse_segment(run, *source, *estimator, s, segment_decoded);
-                       decoded += segment_decoded;
-                       owned_decoded += s.frames();
-                       if (run.store) {
-                         trace::Span io("store", "stage " + std::to_string(s.index));
-                         run.store->stage_analysis(s.index, staged);
-                       }
-                     }
-                     for (std::size_t i = 0; i < staged.motions.size(); ++i) {
-                       motions[static_cast<std::size_t>(staged.first) + i] = staged.motions[i];
-                     }
-                     const std::int64_t frames_done = done += s.frames();
-                     if (run.progress) {
-                       std::lock_guard lock(progress_mutex);
-                       run.progress(frames_done);
-                     }
-                   });
+  std::vector<std::int64_t> pending;
+  for (const Segment& s : plan.segments) {
+    if (run.store && run.store->analysis_staged(s.index)) {
+      place(s, run.store->load_staged(s.index));
+      ++resumed;
+    } else {
+      pending.push_back(s.index);
+    }
+  }
+
+  SegmentAnalyser analyser(run, plan, workers);
+  run_segments(
+      run.distributor, [&] { return encode_job(run, plan); }, std::move(pending), workers,
+      std::ref(analyser),
+      [&](std::int64_t index, std::string&& result) {
+        const Segment& s = plan.segments[static_cast<std::size_t>(index)];
+        std::int64_t segment_decoded = 0;
+        const store::StagedMotions staged = decode_result(result, segment_decoded);
+        decoded += segment_decoded;
+        owned_decoded += s.frames();
+        if (run.store) {
+          trace::Span io("store", "stage " + std::to_string(s.index));
+          run.store->stage_analysis(s.index, staged);
+        }
+        place(s, staged);
+      });
 
   if (stats) {
     stats->decoded_frames = decoded.load();
@@ -107,6 +181,11 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
     stats->overhead_frames = decoded.load() - owned_decoded.load();
   }
   return motions;
+}
+
+void serve_analysis(const AnalysisRun& run, const SegmentPlan& plan, SegmentQueue& queue) {
+  SegmentAnalyser analyser(run, plan, worker_count(run.threads, plan));
+  drain(queue, worker_count(run.threads, plan), std::ref(analyser));
 }
 
 }  // namespace sw::exec

@@ -2,6 +2,8 @@
 // pairs whose first frame it owns (see segment_plan.hpp), so each pair is measured exactly
 // once and the motions do not depend on the split or the number of workers.
 // With a store, each finished segment is staged there first, and a rerun skips it.
+// Segments run on this process's threads, or through a SegmentDistributor (MPI ranks), which
+// sends the segments' measured pairs back here: the same code measures them either way.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +12,9 @@
 
 #include "core/types.hpp"
 #include "exec/segment_plan.hpp"
+#include "exec/segment_queue.hpp"
 #include "exec/segment_source.hpp"
+#include "io/video_reader.hpp"
 #include "motion/estimator.hpp"
 
 namespace sw::store {
@@ -21,6 +25,12 @@ namespace sw::exec {
 
 struct AnalysisRun {
   SourceFactory make_source;
+  // What make_source reads, so that another process can make the same sources
+  // (exec/segment_job.hpp): the input, the run's frame index and the reader options.
+  std::string input;
+  bool zarr_frames = false;
+  const FrameIndex* index = nullptr;
+  io::ReaderOptions reader;
   int width = 0;  // coded frame size
   int height = 0;
   motion::MotionParams motion;
@@ -30,6 +40,8 @@ struct AnalysisRun {
   // Called (from worker threads) for every frame a segment owns, right after the estimator
   // saw it: used to write frames into the store (--store-frames).
   std::function<void(const FrameView& frame, const motion::MotionEstimator& estimator)> on_frame;
+  // Optional: spreads the segments over processes (exec/mpi_session.hpp); null = threads here.
+  SegmentDistributor* distributor = nullptr;
 };
 
 struct AnalysisStats {
@@ -41,5 +53,9 @@ struct AnalysisStats {
 // motions[i] for every frame of the plan (motions[0] has status first_frame).
 std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan,
                                  AnalysisStats* stats = nullptr);
+
+// The other side of a distributed run: analyses the segments `queue` hands out (on run.threads
+// workers) and completes each with its result for the owner's run_analysis.
+void serve_analysis(const AnalysisRun& run, const SegmentPlan& plan, SegmentQueue& queue);
 
 }  // namespace sw::exec

@@ -12,9 +12,11 @@
 #include "exec/video_source.hpp"
 #include "io/frame_index.hpp"
 #include "io/video_reader.hpp"
+#include "path/smoother.hpp"
 #include "store/fingerprint.hpp"
 #include "store/frame_array.hpp"
 #include "store/frame_color.hpp"
+#include "store/s3_access.hpp"
 
 namespace sw::exec {
 
@@ -30,12 +32,11 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 nlohmann::json input_description(const Prepared& run) {
   const VideoInfo& v = run.info;
-  std::error_code ec;
   const std::string fingerprint_of =
       run.zarr_frames ? (fs::path(run.input) / ".zarray").string() : run.input;
   return {{"name", fs::path(run.input).filename().string()},
           {"path", run.input},
-          {"size", run.zarr_frames ? 0 : static_cast<std::int64_t>(fs::file_size(run.input, ec))},
+          {"size", run.zarr_frames ? 0 : store::input_size(run.input)},
           {"fingerprint", store::file_fingerprint(fingerprint_of)},
           {"kind", run.zarr_frames ? "zarr frames" : "video"},
           {"width", v.width},
@@ -77,8 +78,36 @@ const char* policy_name(path::OutlierPolicy p) {
   return "?";
 }
 
+const char* crop_name(path::Crop c) {
+  switch (c) {
+    case path::Crop::automatic:
+      return "auto";
+    case path::Crop::adaptive:
+      return "adaptive";
+    case path::Crop::none:
+      return "none";
+  }
+  return "?";
+}
+
+// Every PathParams field: a store resumes only under the same description.
 nlohmann::json path_description(const path::PathParams& p) {
-  return {{"radius", p.radius},
+  return {{"smoother", path::smoother_name(p.smoother)},
+          {"sigma", p.sigma},
+          {"l1",
+           {{"w0", p.l1.w0},
+            {"w1", p.l1.w1},
+            {"w2", p.l1.w2},
+            {"w3", p.l1.w3},
+            {"window", p.l1.window},
+            {"overlap", p.l1.overlap},
+            {"crop_zoom", p.l1.crop_zoom},
+            {"margin_px", p.l1.margin_px}}},
+          {"crop", crop_name(p.crop)},
+          {"adaptive_crop_radius", p.adaptive_crop_radius},
+          {"cut_threshold", p.cut_threshold},
+          {"cut_threshold_invalid", p.cut_threshold_invalid},
+          {"radius", p.radius},
           {"outliers", policy_name(p.outliers)},
           {"lof_neighbors", p.lof_neighbors},
           {"lof_threshold", p.lof_threshold},
@@ -165,7 +194,7 @@ Prepared prepare(const std::string& input, const RunOptions& options) {
   if (!options.store.empty()) {
     store::RunDescription description{input_description(run), analysis_description(options.motion),
                                       path_description(options.path)};
-    remove_stale_temporaries(options.store, true);
+    if (!store::is_s3_url(options.store)) remove_stale_temporaries(options.store, true);
     run.store = store::RunStore::open(options.store, description);
     const auto recorded =
         run.store->attrs().value("/exec/segment_frames"_json_pointer, nlohmann::json());
@@ -195,11 +224,16 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
   io::ReaderOptions reader_options;
   job.make_source = run.zarr_frames ? zarr_source_factory(run.input)
                                     : video_source_factory(run.input, run.index, reader_options);
+  job.input = run.input;
+  job.zarr_frames = run.zarr_frames;
+  job.index = &run.index;
+  job.reader = reader_options;
   job.width = run.info.width;
   job.height = run.info.height;
   job.motion = options.motion;
   job.threads = options.threads;
   job.progress = progress;
+  job.distributor = options.distributor;
 
   std::optional<store::FrameArrayWriter> frames;
   if (run.store) {
@@ -248,7 +282,7 @@ path::PathResult plan(Prepared& run, const RunOptions& options, std::span<const 
   path::PathResult result;
   {
     trace::Span span("path", {}, static_cast<std::int64_t>(motions.size()));
-    result = path::plan_path(motions, options.path);
+    result = path::plan_path(motions, options.path, {run.info.width, run.info.height});
   }
   if (run.store) {
     trace::Span io("store", "path");
@@ -264,8 +298,12 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
   if (run.zarr_frames) {
     throw Error(run.input, "is a Zarr frames array (luma only here); render needs the video");
   }
+  // An s3:// output is rendered into a local temporary file and uploaded when complete.
+  std::optional<store::S3Output> upload;
+  if (store::is_s3_url(output)) upload.emplace(output);
+  const std::string local_output = upload ? upload->local_path() : output;
   const fs::path out_dir =
-      fs::path(output).has_parent_path() ? fs::path(output).parent_path() : ".";
+      fs::path(local_output).has_parent_path() ? fs::path(local_output).parent_path() : ".";
   remove_stale_temporaries(out_dir, false);
   if (corrections.size() != run.index.size()) {
     throw Error(run.input, "expected " + std::to_string(run.index.size()) + " corrections, got " +
@@ -279,17 +317,21 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
   job.encode = options.encode;
   job.threads = options.threads;
   job.progress = progress;
+  job.distributor = options.distributor;
 
   std::optional<PieceDir> scratch;
   if (run.store) {
     run.store->begin_render(render_key(run, options, corrections));
-    job.piece_path = [&](std::int64_t k) { return run.store->piece_path(k); };
+    job.piece_path = [&](std::int64_t k) { return run.store->piece_scratch_path(k); };
     job.piece_done = [&](std::int64_t k) { return run.store->piece_done(k); };
+    job.piece_finished = [&](std::int64_t k) { run.store->publish_piece(k); };
+    job.piece_input = [&](std::int64_t k) { return run.store->fetch_piece(k); };
   } else {
-    scratch.emplace(output);
+    scratch.emplace(local_output);
     job.piece_path = [&](std::int64_t k) { return scratch->piece(k); };
   }
-  const RenderStats stats = run_render(job, run.plan, output);
+  const RenderStats stats = run_render(job, run.plan, local_output);
+  if (upload) upload->commit();
   RenderOutcome out;
   out.frames = stats.frames;
   out.resumed_segments = stats.resumed_segments;

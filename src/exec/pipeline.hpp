@@ -20,6 +20,7 @@
 
 #include "core/types.hpp"
 #include "exec/segment_plan.hpp"
+#include "exec/segment_queue.hpp"
 #include "io/video_transcoder.hpp"
 #include "motion/estimator.hpp"
 #include "path/path.hpp"
@@ -52,6 +53,9 @@ struct RunOptions {
   std::string store;  // a directory; empty = no store
   std::string trace;  // Chrome trace-event file to write; empty = none
   StoreFrames store_frames = StoreFrames::none;
+  // Spreads the passes' segments over processes (MPI ranks, exec/mpi_session.hpp); null = this
+  // process's threads. Results never depend on it.
+  SegmentDistributor* distributor = nullptr;
 };
 
 // A run's input, opened and scanned.

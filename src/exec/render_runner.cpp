@@ -1,13 +1,19 @@
 #include "exec/render_runner.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <mutex>
+#include <sstream>
 
 #include "core/error.hpp"
 #include "core/trace.hpp"
 #include "exec/pipeline.hpp"
-#include "exec/worker_pool.hpp"
+#include "exec/segment_job.hpp"
 #include "io/segment_encoder.hpp"
 #include "io/video_reader.hpp"
 
@@ -48,51 +54,132 @@ std::int64_t render_segment(const RenderRun& run, io::VideoReader& reader, const
   return encoder.frames();
 }
 
+// Per-worker readers, created on first use; renders one segment's piece per call.
+class SegmentRenderer {
+ public:
+  SegmentRenderer(const RenderRun& run, const SegmentPlan& plan)
+      : run_(run),
+        plan_(plan),
+        workers_(static_cast<int>(std::clamp<std::int64_t>(
+            run.threads, 1,
+            std::max<std::int64_t>(1, static_cast<std::int64_t>(plan.segments.size()))))),
+        readers_(static_cast<std::size_t>(workers_)) {
+    // Frame-threaded decoding gives identical pixels, so spare threads go to the decoder.
+    options_.convert_to_8bit_yuv = true;
+    options_.index = run.index;
+    options_.decoder_threads = std::max(1, run.threads / workers_);
+  }
+  int workers() const { return workers_; }
+
+  void render(int worker, std::int64_t k) {
+    auto& reader = readers_[static_cast<std::size_t>(worker)];
+    if (!reader) reader = std::make_unique<io::VideoReader>(run_.input, options_);
+    render_segment(run_, *reader, plan_.segments[static_cast<std::size_t>(k)]);
+  }
+
+  std::vector<std::string> warnings() const {
+    std::vector<std::string> all;
+    for (const auto& reader : readers_) {
+      if (!reader) continue;
+      for (const auto& w : reader->warnings()) all.push_back(w);
+    }
+    return all;
+  }
+
+ private:
+  const RenderRun& run_;
+  const SegmentPlan& plan_;
+  int workers_;
+  io::ReaderOptions options_;
+  std::vector<std::unique_ptr<io::VideoReader>> readers_;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path, "cannot read the rendered piece");
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// Through a temporary name (one that exec/stale_files.hpp recognises), so a piece is either
+// complete or absent.
+void write_file_atomically(const std::string& path, const std::string& bytes) {
+  const std::filesystem::path target(path);
+  const std::filesystem::path tmp =
+      target.parent_path() /
+      ("." + target.filename().string() + ".stillwater-" + std::to_string(::getpid()) + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) throw Error(path, "cannot write the piece");
+  }
+  std::filesystem::rename(tmp, target);
+}
+
 }  // namespace
 
 RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std::string& output) {
-  const auto segments = static_cast<std::int64_t>(plan.segments.size());
-  const int workers = static_cast<int>(
-      std::clamp<std::int64_t>(run.threads, 1, std::max<std::int64_t>(1, segments)));
-  // Frame-threaded decoding gives identical pixels, so spare threads go to the decoder.
-  io::ReaderOptions reader_options;
-  reader_options.convert_to_8bit_yuv = true;
-  reader_options.index = run.index;
-  reader_options.decoder_threads = std::max(1, run.threads / workers);
-
-  std::vector<std::unique_ptr<io::VideoReader>> readers(static_cast<std::size_t>(workers));
+  SegmentRenderer renderer(run, plan);
   std::atomic<std::int64_t> done{0}, resumed{0};
   std::mutex progress_mutex;
-  for_each_segment(segments, workers, [&](int worker, std::int64_t k) {
-    const Segment& s = plan.segments[static_cast<std::size_t>(k)];
-    if (run.piece_done && run.piece_done(s.index)) {
-      ++resumed;
-    } else {
-      auto& reader = readers[static_cast<std::size_t>(worker)];
-      if (!reader) reader = std::make_unique<io::VideoReader>(run.input, reader_options);
-      render_segment(run, *reader, s);
-    }
+  auto count = [&](const Segment& s) {
     const std::int64_t frames_done = done += s.frames();
     if (run.progress) {
       std::lock_guard lock(progress_mutex);
       run.progress(frames_done);
     }
-  });
+  };
+  std::vector<std::int64_t> pending;
+  for (const Segment& s : plan.segments) {
+    if (run.piece_done && run.piece_done(s.index)) {
+      ++resumed;
+      count(s);
+    } else {
+      pending.push_back(s.index);
+    }
+  }
+  // A segment rendered here is already at its piece path (empty result); one rendered by
+  // another process arrives as the piece's bytes.
+  run_segments(
+      run.distributor, [&] { return encode_job(run, plan); }, std::move(pending),
+      renderer.workers(),
+      [&](int worker, std::int64_t k) {
+        renderer.render(worker, k);
+        return std::string();
+      },
+      [&](std::int64_t k, std::string&& piece) {
+        if (!piece.empty()) {
+          trace::Span io("store", "piece " + std::to_string(k));
+          write_file_atomically(run.piece_path(k), piece);
+        }
+        if (run.piece_finished) run.piece_finished(k);
+        count(plan.segments[static_cast<std::size_t>(k)]);
+      });
 
   RenderStats stats;
   stats.resumed_segments = resumed.load();
-  for (const auto& reader : readers) {
-    if (!reader) continue;
-    for (const auto& w : reader->warnings()) stats.warnings.push_back(w);
-  }
+  stats.warnings = renderer.warnings();
   std::vector<std::string> pieces;
-  for (const auto& s : plan.segments) pieces.push_back(run.piece_path(s.index));
+  for (const auto& s : plan.segments)
+    pieces.push_back(run.piece_input ? run.piece_input(s.index) : run.piece_path(s.index));
   {
     trace::Span mux("mux", "assemble " + std::to_string(pieces.size()) + " pieces", done.load());
     io::assemble_pieces(run.input, pieces, output, stats.warnings);
   }
   stats.frames = done.load();
   return stats;
+}
+
+void serve_render(const RenderRun& run, const SegmentPlan& plan, SegmentQueue& queue) {
+  SegmentRenderer renderer(run, plan);
+  drain(queue, renderer.workers(), [&](int worker, std::int64_t k) {
+    renderer.render(worker, k);
+    const std::string path = run.piece_path(k);
+    std::string piece = read_file(path);
+    std::filesystem::remove(path);
+    return piece;
+  });
 }
 
 }  // namespace sw::exec

@@ -4,6 +4,9 @@
 // input (io::assemble_pieces). The encoder's GOPs follow the segment plan, never the workers,
 // and a piece's bytes depend only on its frames, so the output is byte-identical for any
 // number of threads. A piece that already exists (a resumed run) is not rendered again.
+// Segments run on this process's threads, or through a SegmentDistributor (MPI ranks): a piece
+// rendered by another process comes back as bytes and is written to piece_path here, so the
+// other processes need no shared disk for outputs.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +17,7 @@
 
 #include "core/types.hpp"
 #include "exec/segment_plan.hpp"
+#include "exec/segment_queue.hpp"
 #include "io/video_transcoder.hpp"
 #include "render/warp.hpp"
 
@@ -29,7 +33,13 @@ struct RenderRun {
   // Where segment k's piece goes, and whether it is already there (resume).
   std::function<std::string(std::int64_t segment)> piece_path;
   std::function<bool(std::int64_t segment)> piece_done;
+  // Optional: called once segment k's piece is complete at piece_path (a store uploads it), and
+  // the local file assembly reads piece k from (default piece_path; a store may download it).
+  std::function<void(std::int64_t segment)> piece_finished;
+  std::function<std::string(std::int64_t segment)> piece_input;
   std::function<void(std::int64_t frames_done)> progress;  // serialised by the runner
+  // Optional: spreads the segments over processes (exec/mpi_session.hpp); null = threads here.
+  SegmentDistributor* distributor = nullptr;
 };
 
 struct RenderStats {
@@ -40,5 +50,9 @@ struct RenderStats {
 
 // Renders every segment's piece, then assembles `output` (temporary name, renamed at the end).
 RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std::string& output);
+
+// The other side of a distributed run: renders the segments `queue` hands out into
+// run.piece_path (a scratch file here) and completes each with the piece's bytes.
+void serve_render(const RenderRun& run, const SegmentPlan& plan, SegmentQueue& queue);
 
 }  // namespace sw::exec

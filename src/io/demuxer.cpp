@@ -13,6 +13,8 @@ extern "C" {
 #include <filesystem>
 #include <fstream>
 
+#include "io/byte_source.hpp"
+
 namespace sw::io {
 namespace {
 
@@ -40,12 +42,15 @@ Demuxer::Demuxer(const std::string& path) : path_(path) {
 void Demuxer::open(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (!fs::exists(path, ec)) throw Error(path, "no such file");
-  if (fs::is_directory(path, ec)) throw Error(path, "is a directory, expected a video file");
+  const bool url = has_url_opener(path);
+  if (!url && !fs::exists(path, ec)) throw Error(path, "no such file");
+  if (!url && fs::is_directory(path, ec))
+    throw Error(path, "is a directory, expected a video file");
 
-  AVFormatContext* raw = nullptr;
-  int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-  if (ret < 0) {  // on failure libav has already freed `raw`
+  std::string source_problem;
+  int ret = open_input(ctx_, path, source_problem);
+  if (ret < 0) {  // nothing is left allocated
+    if (!source_problem.empty()) throw Error(path, source_problem);
     if (ret == AVERROR(ENOENT)) throw Error(path, "no such file");
     if (ret == AVERROR(EACCES) || ret == AVERROR(EPERM)) throw Error(path, "permission denied");
     if (ret == AVERROR_INVALIDDATA && looks_like_mp4(path))
@@ -55,8 +60,8 @@ void Demuxer::open(const std::string& path) {
                       av_error_string(ret) + ")");
     throw Error(path, "not a video file (" + av_error_string(ret) + ")");
   }
-  ctx_.reset(raw);  // ctx_ now owns the input context
   ret = avformat_find_stream_info(ctx_.get(), nullptr);
+  if (ret < 0 && !source_error(ctx_.get()).empty()) throw Error(path, source_error(ctx_.get()));
   if (ret < 0) throw Error(path, "not a video file (" + av_error_string(ret) + ")");
 }
 
@@ -132,7 +137,8 @@ Demuxer::ReadResult Demuxer::read(AVPacket* pkt) {
     if (ret >= 0) return ReadResult::packet;
     if (ret == AVERROR_EOF) return ReadResult::end;
     if (ret == AVERROR(EAGAIN)) continue;  // only network inputs do this
-    read_error_ = av_error_string(ret);
+    read_error_ = source_error(ctx_.get());
+    if (read_error_.empty()) read_error_ = av_error_string(ret);
     return ReadResult::error;
   }
 }

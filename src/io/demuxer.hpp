@@ -1,4 +1,6 @@
 // Demuxer: opens an input file, chooses its video stream and describes it (VideoInfo).
+// An input whose name a registered URL opener serves (s3://...) is read through it
+// (io/byte_source.hpp), so every reader of inputs accepts such URLs.
 //
 // Internal to src/io. Errors are sw::Error{path, problem} with the one-line problems the
 // reader promises ("no such file", "not a video file (...)", "no video stream", ...).
@@ -8,6 +10,7 @@
 
 #include "core/types.hpp"
 #include "io/av_ptr.hpp"
+#include "io/url_input.hpp"
 
 namespace sw::io {
 
@@ -38,7 +41,7 @@ class Demuxer {
   void describe_video_stream();
 
   std::string path_;
-  InputFormatPtr ctx_;
+  InputPtr ctx_;  // a local file, or a URL read through a custom AVIOContext
   int video_index_ = -1;
   VideoInfo info_;
   std::string read_error_;

@@ -18,6 +18,7 @@
 #include "motion/estimator.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -79,6 +80,32 @@ cv::Mat luma_to_8bit(const PlaneView& plane, int bit_depth, cv::Mat& buffer) {
     }
   }
   return buffer;
+}
+
+// Scene score (see Motion::scene_score): a 32-bin luma histogram per analysis image, counted
+// in integers so the score is exact and the same on every machine; only the final division
+// is floating point. A histogram ignores where things are, so camera shake barely moves it,
+// while a cut to a different shot usually does (and when it does not, the pair's motion is
+// usually unusable too; path/cuts.cpp combines the two).
+constexpr int kSceneBins = 32;
+
+void luma_histogram(const cv::Mat& image, std::array<std::int64_t, kSceneBins>& bins) {
+  bins.fill(0);
+  for (int y = 0; y < image.rows; ++y) {
+    const std::uint8_t* row = image.ptr<std::uint8_t>(y);
+    for (int x = 0; x < image.cols; ++x) ++bins[row[x] >> 3];
+  }
+}
+
+double scene_score(const std::array<std::int64_t, kSceneBins>& a,
+                   const std::array<std::int64_t, kSceneBins>& b) {
+  std::int64_t ta = 0, tb = 0;
+  for (int i = 0; i < kSceneBins; ++i) ta += a[i], tb += b[i];
+  if (ta == 0 || tb == 0) return 0;
+  // sum |a_i / ta - b_i / tb| / 2 with one rounding: the numerators are exact integers.
+  std::int64_t diff = 0;
+  for (int i = 0; i < kSceneBins; ++i) diff += std::abs(a[i] * tb - b[i] * ta);
+  return static_cast<double>(diff) / (2.0 * static_cast<double>(ta) * static_cast<double>(tb));
 }
 
 // A pair without usable motion: the counters stay, the motion is the neutral one.
@@ -200,7 +227,12 @@ struct MotionEstimator::Impl {
     cv::buildOpticalFlowPyramid(*analysis, current, lk_window, params.lk_levels, true);
 
     Motion m;  // status first_frame
-    if (has_previous) m = measure(pyramids[1 - next], current);
+    std::array<std::int64_t, kSceneBins>& histogram = histograms[next];
+    luma_histogram(*analysis, histogram);
+    if (has_previous) {
+      m = measure(pyramids[1 - next], current);
+      m.scene_score = scene_score(histograms[1 - next], histogram);
+    }
     has_previous = true;
     next = 1 - next;
     return m;
@@ -219,6 +251,7 @@ struct MotionEstimator::Impl {
   cv::Mat small;                     // the analysis image of the current frame
   cv::Mat last_analysis;             // header of the last pushed frame's analysis image
   std::vector<cv::Mat> pyramids[2];  // pyramids[next] receives the current frame
+  std::array<std::int64_t, kSceneBins> histograms[2];  // luma histograms, indexed like pyramids
   int next = 0;
   bool has_previous = false;
   std::vector<cv::Point2f> corners, tracked, from, to;

@@ -1,22 +1,31 @@
-// plan_path: motions -> trajectory -> LOF on the pair rows -> smoothing policy -> corrections.
+// plan_path: motions -> trajectory -> cuts -> LOF on the pair rows -> outlier policy ->
+// smoother per shot -> crop zoom -> corrections.
 //
 //   1. rows[0] = 0 (frame 0); rows[i] = (dx, dy, da) of pair i if it is ok and finite, else 0
 //      (counted in invalid_pairs). motions[0] itself is never read beyond that.
 //   2. trajectory = compose(rows), the raw camera path.
-//   3. If the policy is not `none` and there are at least kMinLofRows pair rows, LOF (k =
+//   3. cut = detect_cuts(): frame i starts a new shot. Shots are smoothed on their own, so
+//      nothing is averaged across a cut, and the (meaningless) motion measured across the
+//      cut never reaches either shot's smoothed path.
+//   4. If the policy is not `none` and there are at least kMinLofRows pair rows, LOF (k =
 //      lof_neighbors, or n - 1 when fewer rows) on rows[1..N-1]; frame i gets pair row i's
-//      score and is an outlier iff lof > lof_threshold (sklearn's contamination="auto" rule).
+//      score and is an outlier iff lof > lof_threshold (sklearn's contamination="auto" rule),
+//      except at a cut: a cut is a new shot, not a jolt to spread over a wider window.
 //      Zero-filled invalid rows take part: inside a pan they stand out and get the wider
 //      window, which also absorbs the step their missing motion leaves in the trajectory.
-//   4. smoothed, per policy (see PathParams / OutlierPolicy), and
-//      correction[i] = smoothed[i] - base[i], zoom = params.zoom, where base is the trajectory
-//      the policy smoothed.
+//   5. The policy gives the base path and the half width r_i per frame (see PathParams /
+//      OutlierPolicy); the smoother (path/smoother.hpp) smooths each shot of the base path.
+//   6. correction[i] = correction_to(smoothed[i], base[i], zoom_i), where the crop mode
+//      (path/crop.hpp) picks zoom_i: fixed (none), the smallest constant per shot that shows
+//      no outside pixel (automatic), or that per frame, smoothed (adaptive).
 #include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "core/error.hpp"
+#include "path/crop.hpp"
 #include "path/path.hpp"
+#include "path/smoother.hpp"
 
 namespace sw::path {
 namespace {
@@ -35,6 +44,32 @@ void validate(const PathParams& p) {
   check(p.adaptive_cap >= p.adaptive_base,
         "adaptive_cap >= adaptive_base (" + std::to_string(p.adaptive_base) + ")",
         std::to_string(p.adaptive_cap));
+  check(p.sigma >= 0 && std::isfinite(p.sigma), "finite sigma >= 0", std::to_string(p.sigma));
+  check(p.zoom >= 1 && p.zoom <= kMaxZoom, "zoom in [1, 4]", std::to_string(p.zoom));
+  check(p.l1.crop_zoom >= 1 && p.l1.crop_zoom <= kMaxZoom, "l1 crop_zoom in [1, 4]",
+        std::to_string(p.l1.crop_zoom));
+  check(p.l1.w0 >= 0 && p.l1.w1 >= 0 && p.l1.w2 >= 0 && p.l1.w3 >= 0, "l1 weights >= 0",
+        std::to_string(p.l1.w1) + ", " + std::to_string(p.l1.w2) + ", " + std::to_string(p.l1.w3));
+  check(p.l1.margin_px >= 0, "l1 margin_px >= 0", std::to_string(p.l1.margin_px));
+  check(p.adaptive_crop_radius >= 1, "adaptive_crop_radius >= 1",
+        std::to_string(p.adaptive_crop_radius));
+  check(p.cut_threshold_invalid <= p.cut_threshold || p.cut_threshold <= 0,
+        "cut_threshold_invalid <= cut_threshold (" + std::to_string(p.cut_threshold) + ")",
+        std::to_string(p.cut_threshold_invalid));
+}
+
+// [begin, end) of each shot: a new shot starts at every cut.
+std::vector<std::pair<std::size_t, std::size_t>> shots(std::span<const std::uint8_t> cut) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  std::size_t begin = 0;
+  for (std::size_t i = 1; i < cut.size(); ++i) {
+    if (cut[i]) {
+      out.emplace_back(begin, i);
+      begin = i;
+    }
+  }
+  if (!cut.empty()) out.emplace_back(begin, cut.size());
+  return out;
 }
 
 bool usable(const Motion& m) {
@@ -64,8 +99,12 @@ Transform2D correction_to(const Vec3& smoothed, const Vec3& camera, double zoom)
   return {zoom * dx, zoom * dy, da, zoom};
 }
 
-PathResult plan_path(std::span<const Motion> motions, const PathParams& params) {
+PathResult plan_path(std::span<const Motion> motions, const PathParams& params, FrameSize frame) {
   validate(params);
+  const bool needs_frame = params.crop != Crop::none || params.smoother == SmootherKind::l1;
+  check(!needs_frame || (frame.width >= 2 && frame.height >= 2),
+        "a frame size for crop modes other than none and for the l1 smoother",
+        std::to_string(frame.width) + "x" + std::to_string(frame.height));
   const std::size_t n = motions.size();
   PathResult res;
   if (n == 0) return res;
@@ -81,13 +120,14 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params) 
   res.trajectory = compose(rows);
   res.lof.assign(n, 1.0);
   res.outlier.assign(n, 0);
+  res.cut = detect_cuts(motions, params);
 
   const std::span<const Vec3> pairs = std::span<const Vec3>(rows).subspan(1);
   if (params.outliers != OutlierPolicy::none && pairs.size() >= kMinLofRows) {
     const std::vector<double> score = local_outlier_factor(pairs, params.lof_neighbors);
     for (std::size_t i = 1; i < n; ++i) {
       res.lof[i] = score[i - 1];
-      res.outlier[i] = score[i - 1] > params.lof_threshold ? 1 : 0;
+      res.outlier[i] = score[i - 1] > params.lof_threshold && !res.cut[i] ? 1 : 0;
     }
   }
 
@@ -95,7 +135,6 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params) 
   switch (params.outliers) {
     case OutlierPolicy::none:
       res.radius.assign(n, params.radius);
-      res.smoothed = moving_average(res.trajectory, params.radius);
       break;
     case OutlierPolicy::recipe: {
       // The original script replaces a flagged pair row by the mean of its neighbourhood
@@ -109,21 +148,44 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params) 
       std::copy(fixed.begin(), fixed.end(), replaced.begin() + 1);
       replaced_path = compose(replaced);
       res.radius.assign(n, params.radius);
-      res.smoothed = moving_average(replaced_path, params.radius);
       break;
     }
     case OutlierPolicy::adaptive:
       // The jolt stays in the trajectory, so the correction (smoothed - trajectory) cancels it;
       // the wider window only spreads the jolt's step thinly over 2 r_j + 1 frames.
       res.radius = adaptive_radii(res.lof, res.outlier, params);
-      res.smoothed = moving_average(res.trajectory, res.radius);
       break;
   }
 
   const std::vector<Vec3>& base = replaced_path.empty() ? res.trajectory : replaced_path;
+  const std::unique_ptr<Smoother> smoother = make_smoother(params);
+  res.smoothed.resize(n);
   res.correction.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    res.correction[i] = correction_to(res.smoothed[i], base[i], params.zoom);
+  const std::span<const Vec3> base_span(base);
+  const std::span<const int> radius_span(res.radius);
+  const std::span<const std::uint8_t> outlier_span(res.outlier);
+  for (const auto& [b, e] : shots(res.cut)) {
+    const std::size_t len = e - b;
+    const std::vector<Vec3> smoothed =
+        smoother->smooth({base_span.subspan(b, len), radius_span.subspan(b, len),
+                          outlier_span.subspan(b, len), frame});
+    std::copy(smoothed.begin(), smoothed.end(), res.smoothed.begin() + static_cast<long>(b));
+
+    // Unzoomed corrections first, then the shot's zoom.
+    std::vector<double> zoom(len, params.zoom);
+    for (std::size_t i = b; i < e; ++i)
+      res.correction[i] = correction_to(res.smoothed[i], base[i], 1.0);
+    if (params.crop != Crop::none) {
+      for (std::size_t i = b; i < e; ++i) zoom[i - b] = min_zoom(res.correction[i], frame);
+      if (params.crop == Crop::automatic) {
+        std::fill(zoom.begin(), zoom.end(), *std::max_element(zoom.begin(), zoom.end()));
+      } else {
+        zoom = adaptive_zoom(zoom, params.adaptive_crop_radius);
+      }
+    }
+    // Exactly correction_to(smoothed, base, zoom): the zoom scales the translation.
+    for (std::size_t i = b; i < e; ++i)
+      res.correction[i] = correction_to(res.smoothed[i], base[i], zoom[i - b]);
   }
   return res;
 }

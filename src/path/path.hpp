@@ -3,8 +3,11 @@
 //   motions[i], i = 1..N-1: pair (i-1 -> i); motions[0] is frame 0 (no pair, zero motion).
 //   trajectory[i] = motions[1..i] composed as similarity transforms (see compose(); for
 //                   small angles the recipe's cumulative sum of (dx, dy, da)), N rows
-//   smoothed[i]   = moving average of trajectory (edge padding), radius r, or r_i for outliers
-//   correction[i] = smoothed[i] o trajectory[i]^-1, then the render zoom (see correction_to())
+//   cut[i]        = 1 when frame i starts a new shot (a hard scene cut, see detect_cuts())
+//   smoothed[i]   = the trajectory of frame i's shot, smoothed on its own by the smoother
+//                   (path/smoother.hpp: ma, gauss, l1), with the LOF policy's radius r_i
+//   correction[i] = smoothed[i] o trajectory[i]^-1, then the zoom the crop mode picks
+//                   (path/crop.hpp), see correction_to()
 //
 // Invalid pairs (status != ok, or non-finite numbers) contribute zero motion (documented
 // fallback: the camera is assumed not to have moved across a pair we could not measure) and
@@ -15,7 +18,7 @@
 // semantics
 // (https://scikit-learn.org/1.2/modules/generated/sklearn.neighbors.LocalOutlierFactor.html), run
 // on the N-1 pair rows (dx, dy, da) only. Frame i's score is the score of pair row i. Memory is
-// O(N) small rows (plus N*k neighbour ids inside LOF); nothing per pixel.
+// O(N) small rows (plus N*k neighbour ids inside LOF, and one L1 window's LP); nothing per pixel.
 #pragma once
 
 #include <cstdint>
@@ -36,15 +39,59 @@ enum class OutlierPolicy {
   adaptive,  // flagged frames smoothed over a wider window that grows with the LOF score
 };
 
+// Which smoother turns a shot's camera path into the path the output follows
+// (path/smoother.hpp has the name table the command line uses).
+enum class SmootherKind {
+  ma,     // moving average of half width radius (the recipe)
+  gauss,  // Gaussian, sigma frames, truncated at 3 sigma
+  l1,     // L1-optimal path under the crop constraint (Grundmann, Kwatra, Essa, CVPR 2011)
+};
+
+// How the zoom of each frame is chosen (path/crop.hpp).
+enum class Crop {
+  automatic,  // one zoom per shot, the smallest that shows no pixel from outside the frame
+  adaptive,   // a per-frame zoom, smooth in time, never below the frame's own minimum
+  none,       // PathParams::zoom, fixed; outside pixels are filled by the render border mode
+};
+
+// The L1 smoother's own parameters (see path/l1_smoother.cpp).
+struct L1Params {
+  // Weights of |D1 P|, |D2 P|, |D3 P| (the paper's w1, w2, w3, section 3 / eq. 6): constant
+  // pieces are cheap, constant-velocity pieces slightly dearer, jerk very dear.
+  double w1 = 10, w2 = 1, w3 = 100;
+  // Our addition: w0 |P - camera|, a pull towards the camera small enough never to bring
+  // shake back (w0 << w1), so that among equally smooth paths the closest one wins.
+  double w0 = 0.01;
+  int window = 300;        // frames per LP; memory is O(window); >= 10
+  int overlap = 60;        // frames shared with the next window; in [3, window / 2]
+  double crop_zoom = 1.2;  // crop window = the output frame shrunk by this; >= 1
+  double margin_px = 1;    // slack for the linearised rotation (see l1_smoother.cpp); >= 0
+};
+
 struct PathParams {
-  int radius = 15;  // moving-average half width, frames (window 2r+1); >= 0
+  SmootherKind smoother = SmootherKind::l1;
+  int radius = 15;    // moving-average half width, frames (window 2r+1); >= 0
+  double sigma = 10;  // Gaussian std-dev, frames; >= 0 (0 = no smoothing)
+  L1Params l1;
   OutlierPolicy outliers = OutlierPolicy::adaptive;
   int lof_neighbors = 20;       // >= 1
   double lof_threshold = 1.5;   // sklearn contamination="auto"; > 0
   int recipe_half_window = 50;  // >= 0
   int adaptive_base = 50;       // half width at the threshold; >= 0
   int adaptive_cap = 150;       // largest half width; >= adaptive_base
-  double zoom = 1.04;
+  Crop crop = Crop::automatic;
+  double zoom = 1.04;             // the fixed zoom of Crop::none; >= 1
+  int adaptive_crop_radius = 30;  // Crop::adaptive: running-max half width, frames; >= 1
+  // Hard cuts (see detect_cuts()): a pair is a cut when its scene score reaches
+  // cut_threshold, or cut_threshold_invalid when its motion could not be measured either.
+  // cut_threshold <= 0 disables cut detection.
+  double cut_threshold = 0.4;
+  double cut_threshold_invalid = 0.2;
+};
+
+// The coded frame size; the crop modes need it (0 x 0 is fine for Crop::none).
+struct FrameSize {
+  int width = 0, height = 0;
 };
 
 // LOF needs at least this many pair rows; with fewer (N < 4 frames) no frame is scored
@@ -64,12 +111,15 @@ struct PathResult {
   std::vector<double> lof;            // LOF of the frame's pair row (1 for frame 0 / no LOF)
   std::vector<std::uint8_t> outlier;  // 1 iff lof > lof_threshold
   std::vector<int> radius;            // smoothing half width used per frame
+  std::vector<std::uint8_t> cut;      // 1 iff frame i starts a new shot (frame 0 is 0)
   std::vector<Transform2D> correction;
   std::int64_t invalid_pairs = 0;
 };
 
-// Throws sw::Error("path", "expected ..., got ...") on out-of-range params.
-PathResult plan_path(std::span<const Motion> motions, const PathParams& params);
+// Throws sw::Error("path", "expected ..., got ...") on out-of-range params, or when a crop
+// mode other than none is asked for without a frame size.
+PathResult plan_path(std::span<const Motion> motions, const PathParams& params,
+                     FrameSize frame = {});
 
 // --- The building blocks, exposed for tests and for other smoothers. ---
 
@@ -94,6 +144,16 @@ std::vector<Vec3> moving_average(std::span<const Vec3> path, int radius);
 // The same with a half width per row: out[i] = mean of the edge-padded path over
 // [i - radii[i], i + radii[i]]. radii.size() == path.size(), every radius >= 0.
 std::vector<Vec3> moving_average(std::span<const Vec3> path, std::span<const int> radii);
+
+// Gaussian smoothing with a standard deviation per row: out[i] = the edge-padded path
+// convolved with a Gaussian of std-dev sigmas[i], truncated at ceil(3 sigma) and normalised
+// over the taps. sigmas.size() == path.size(), every sigma >= 0 (0 = the row itself).
+std::vector<Vec3> gaussian(std::span<const Vec3> path, std::span<const double> sigmas);
+
+// Hard cuts: cut[i] = 1 (i >= 1) iff motions[i].scene_score >= cut_threshold, or >=
+// cut_threshold_invalid when the pair's motion is unusable. A NaN score (unknown) is never a
+// cut. All zeros when params.cut_threshold <= 0.
+std::vector<std::uint8_t> detect_cuts(std::span<const Motion> motions, const PathParams& params);
 
 // Local Outlier Factor with scikit-learn's semantics (n_neighbors=k, Euclidean, the row itself
 // excluded, 1e-10 added to the mean reachability distance). Returns the LOF (positive, i.e.

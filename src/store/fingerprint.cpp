@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "io/byte_source.hpp"
 
 namespace sw::store {
 
@@ -24,11 +25,19 @@ struct DigestDeleter {
 }  // namespace
 
 std::string file_fingerprint(const std::string& path) {
-  std::error_code ec;
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (ec) throw Error(path, "cannot read (" + ec.message() + ")");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path, "cannot read");
+  // A URL input (s3://) is read through its registered opener, with the same ranges.
+  std::unique_ptr<io::ByteSource> source = io::open_url(path);
+  std::ifstream in;
+  std::uintmax_t size = 0;
+  if (source) {
+    size = static_cast<std::uintmax_t>(source->size());
+  } else {
+    std::error_code ec;
+    size = std::filesystem::file_size(path, ec);
+    if (ec) throw Error(path, "cannot read (" + ec.message() + ")");
+    in.open(path, std::ios::binary);
+    if (!in) throw Error(path, "cannot read");
+  }
 
   std::unique_ptr<EVP_MD_CTX, DigestDeleter> ctx(EVP_MD_CTX_new());
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
@@ -38,9 +47,21 @@ std::string file_fingerprint(const std::string& path) {
   std::vector<char> buffer;
   auto hash_range = [&](std::uintmax_t offset, std::uintmax_t length) {
     buffer.resize(length);
-    in.seekg(static_cast<std::streamoff>(offset));
-    in.read(buffer.data(), static_cast<std::streamsize>(length));
-    if (in.gcount() != static_cast<std::streamsize>(length)) throw Error(path, "short read");
+    std::uintmax_t done = 0;
+    if (source) {
+      while (done < length) {
+        const std::size_t n = source->read_at(static_cast<std::int64_t>(offset + done),
+                                              reinterpret_cast<std::uint8_t*>(buffer.data() + done),
+                                              static_cast<std::size_t>(length - done));
+        if (n == 0) break;
+        done += n;
+      }
+    } else {
+      in.seekg(static_cast<std::streamoff>(offset));
+      in.read(buffer.data(), static_cast<std::streamsize>(length));
+      done = static_cast<std::uintmax_t>(in.gcount());
+    }
+    if (done != length) throw Error(path, "short read");
     EVP_DigestUpdate(ctx.get(), buffer.data(), buffer.size());
   };
   if (size <= 2 * kWindow) {
@@ -59,6 +80,13 @@ std::string file_fingerprint(const std::string& path) {
     hex += two;
   }
   return hex;
+}
+
+std::int64_t input_size(const std::string& path) {
+  if (std::unique_ptr<io::ByteSource> source = io::open_url(path)) return source->size();
+  std::error_code ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<std::int64_t>(size);
 }
 
 }  // namespace sw::store

@@ -5,15 +5,20 @@
 //   trajectory, smoothed, lof, outlier, radius, correction   the path stage
 //   _progress/analysis/<k>              segment k's staged motions (one chunk: atomic)
 //   _progress/render/piece_<k>.mp4      segment k's encoded piece
+// The backend is a directory (LocalBackend) or an S3 prefix (S3Backend), chosen by the scheme.
 #include "store/run_store.hpp"
 
 #include <openssl/evp.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 
 #include "core/error.hpp"
+#include "core/trace.hpp"
 #include "store/local_backend.hpp"
+#include "store/s3_access.hpp"
+#include "store/s3_backend.hpp"
 #include "store/zarr_array.hpp"
 #include "store/zarr_meta.hpp"
 
@@ -70,6 +75,10 @@ std::string segment_key(std::int64_t segment) {
   return name;
 }
 
+std::string piece_key(std::int64_t segment) {
+  return std::string(kRenderProgress) + "/piece_" + segment_key(segment) + ".mp4";
+}
+
 }  // namespace
 
 std::string sha256_hex(std::span<const std::uint8_t> bytes) {
@@ -90,14 +99,26 @@ RunStore::RunStore(std::string location, std::shared_ptr<Backend> backend)
 
 RunStore RunStore::open(const std::string& location, const RunDescription& run) {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(location, ec) && !fs::is_directory(location, ec)) {
-    throw Error(location, "is not a directory (a store is a Zarr directory)");
+  std::shared_ptr<S3Backend> s3;
+  std::shared_ptr<Backend> backend;
+  if (is_s3_url(location)) {
+    s3 = std::make_shared<S3Backend>(s3_client(), S3Url::parse(location));
+    backend = s3;
+  } else {
+    std::error_code ec;
+    if (fs::exists(location, ec) && !fs::is_directory(location, ec)) {
+      throw Error(location, "is not a directory (a store is a Zarr directory)");
+    }
+    backend = std::make_shared<LocalBackend>(location);
   }
-  RunStore store(location, std::make_shared<LocalBackend>(location));
+  RunStore store(location, backend);
+  store.s3_ = s3;
   Backend& b = *store.backend_;
   if (!is_group(b, "")) {
-    if (fs::exists(location, ec) && !fs::is_empty(location, ec)) {
+    std::error_code ec;
+    const bool holds_anything =
+        s3 ? !s3->empty() : fs::exists(location, ec) && !fs::is_empty(location, ec);
+    if (holds_anything) {
       throw Error(
           location,
           "is not a stillwater store (no .zgroup) and not empty; refusing to write into it");
@@ -195,16 +216,21 @@ bool RunStore::analysis_staged(std::int64_t segment) const {
   return backend_->exists(join_key(kAnalysisProgress, segment_key(segment)) + "/0.0");
 }
 
-// A staged record: rows of (frame, dx, dy, da, scale, corners, tracked, inliers, status), all
-// f8 (exact for these integers), written as a single chunk so it appears atomically.
+// A staged record: rows of (frame, dx, dy, da, scale, corners, tracked, inliers, status,
+// scene_score), all f8 (exact for these integers), written as a single chunk so it appears
+// atomically. Records of 9 columns (before scene_score) still load, with scene_score NaN.
+constexpr std::uint64_t kStagedColumns = 10;
 void RunStore::stage_analysis(std::int64_t segment, const StagedMotions& staged) {
   const std::string path = join_key(kAnalysisProgress, segment_key(segment));
   const std::uint64_t rows = std::max<std::size_t>(1, staged.motions.size());
-  Array array = Array::create(backend_, path, ArrayMeta::make({rows, 9}, {rows, 9}, "<f8"));
-  std::vector<double> values(rows * 9, 0.0);
+  Array array = Array::create(
+      backend_, path,
+      ArrayMeta::make({rows, kStagedColumns}, {rows, kStagedColumns}, "<f8"));
+  std::vector<double> values(rows * kStagedColumns, 0.0);
   for (std::size_t i = 0; i < staged.motions.size(); ++i) {
     const Motion& m = staged.motions[i];
-    const double row[9] = {static_cast<double>(staged.first + static_cast<std::int64_t>(i)),
+    const double row[kStagedColumns] = {
+                           static_cast<double>(staged.first + static_cast<std::int64_t>(i)),
                            m.dx,
                            m.dy,
                            m.da,
@@ -212,8 +238,10 @@ void RunStore::stage_analysis(std::int64_t segment, const StagedMotions& staged)
                            double(m.corners),
                            double(m.tracked),
                            double(m.inliers),
-                           double(static_cast<int>(m.status))};
-    std::copy(row, row + 9, values.begin() + static_cast<std::ptrdiff_t>(i * 9));
+                           double(static_cast<int>(m.status)),
+                           m.scene_score};
+    std::copy(row, row + kStagedColumns,
+              values.begin() + static_cast<std::ptrdiff_t>(i * kStagedColumns));
   }
   if (staged.motions.empty()) values[0] = -1;  // an empty record: marks the segment done
   array.write_all<double>(values);
@@ -223,17 +251,20 @@ StagedMotions RunStore::load_staged(std::int64_t segment) const {
   const Array array = Array::open(backend_, join_key(kAnalysisProgress, segment_key(segment)));
   const std::vector<double> values = array.read_all<double>();
   StagedMotions staged;
-  const std::size_t rows = values.size() / 9;
+  const std::size_t columns =
+      array.meta().shape.size() == 2 ? static_cast<std::size_t>(array.meta().shape[1]) : 9;
+  const std::size_t rows = values.size() / columns;
   if (rows == 0 || values[0] < 0) return staged;
   staged.first = static_cast<std::int64_t>(values[0]);
   for (std::size_t i = 0; i < rows; ++i) {
-    const double* r = &values[i * 9];
+    const double* r = &values[i * columns];
     Motion m;
     m.dx = r[1], m.dy = r[2], m.da = r[3], m.scale = r[4];
     m.corners = static_cast<std::int32_t>(r[5]);
     m.tracked = static_cast<std::int32_t>(r[6]);
     m.inliers = static_cast<std::int32_t>(r[7]);
     m.status = static_cast<MotionStatus>(static_cast<int>(r[8]));
+    m.scene_score = columns > 9 ? r[9] : std::numeric_limits<double>::quiet_NaN();
     staged.motions.push_back(m);
   }
   return staged;
@@ -245,12 +276,13 @@ bool RunStore::has_motions() const {
 
 void RunStore::write_motions(std::span<const Motion> motions) {
   const auto n = static_cast<std::uint64_t>(motions.size());
-  std::vector<double> motion, scale;
+  std::vector<double> motion, scale, scene;
   std::vector<std::int32_t> features;
   std::vector<std::uint8_t> status, valid;
   for (const Motion& m : motions) {
     motion.insert(motion.end(), {m.dx, m.dy, m.da});
     scale.push_back(m.scale);
+    scene.push_back(m.scene_score);
     features.insert(features.end(), {m.corners, m.tracked, m.inliers});
     status.push_back(static_cast<std::uint8_t>(m.status));
     valid.push_back(m.valid() ? 1 : 0);
@@ -285,6 +317,13 @@ void RunStore::write_motions(std::span<const Motion> motions) {
       .write_all<std::uint8_t>(status);
   create_array(b, backend_, {"valid", "|b1", {}, "the pair's motion was measured (status ok)"}, n)
       .write_all_bytes(valid.data());
+  create_array(b, backend_,
+               {"scene_score",
+                "<f8",
+                {},
+                "luma histogram distance of the pair (i-1, i) in [0, 1]; a hard cut scores high"},
+               n)
+      .write_all<double>(scene);
 }
 
 std::vector<Motion> RunStore::read_motions() const {
@@ -303,6 +342,15 @@ std::vector<Motion> RunStore::read_motions() const {
     m.scale = scale[i];
     m.corners = features[3 * i], m.tracked = features[3 * i + 1], m.inliers = features[3 * i + 2];
     m.status = static_cast<MotionStatus>(status[i]);
+  }
+  // Stores written before scene_score existed read as "unknown" (NaN: never a cut).
+  if (backend_->exists("scene_score/.zarray")) {
+    const auto scene = Array::open(backend_, "scene_score").read_all<double>();
+    if (scene.size() != status.size())
+      throw Error(location_, "scene_score disagrees with status on the frame count");
+    for (std::size_t i = 0; i < motions.size(); ++i) motions[i].scene_score = scene[i];
+  } else {
+    for (Motion& m : motions) m.scene_score = std::numeric_limits<double>::quiet_NaN();
   }
   return motions;
 }
@@ -371,20 +419,58 @@ std::vector<Transform2D> RunStore::read_corrections(std::int64_t frames) const {
   return corrections;
 }
 
+// A directory of this process's own, removed with everything in it when the last RunStore copy
+// that shares it goes away (a run's end, or an error unwinding).
+class RunStore::ScratchDir {
+ public:
+  ScratchDir() : path_(make_scratch_dir("pieces")) {}
+  ~ScratchDir() {
+    std::error_code ignored;  // a destructor must not throw; a leftover temp dir is harmless
+    std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 void RunStore::begin_render(const std::string& render_key) {
   reset_progress(kRenderProgress, render_key);
-  std::filesystem::create_directories(std::filesystem::path(location_) / kRenderProgress);
+  if (s3_) {
+    if (!piece_scratch_) piece_scratch_ = std::make_shared<ScratchDir>();
+  } else {
+    std::filesystem::create_directories(std::filesystem::path(location_) / kRenderProgress);
+  }
 }
 
-std::string RunStore::piece_path(std::int64_t segment) const {
-  return (std::filesystem::path(location_) / kRenderProgress /
-          ("piece_" + segment_key(segment) + ".mp4"))
-      .string();
+std::string RunStore::piece_scratch_path(std::int64_t segment) const {
+  if (!s3_) return (std::filesystem::path(location_) / piece_key(segment)).string();
+  if (!piece_scratch_) throw Error(location_, "render pieces asked for before begin_render");
+  return (piece_scratch_->path() / ("piece_" + segment_key(segment) + ".mp4")).string();
+}
+
+void RunStore::publish_piece(std::int64_t segment) {
+  if (!s3_) return;
+  trace::Span span("store", "upload piece " + std::to_string(segment));
+  s3_->client().put_file(s3_->url_of(piece_key(segment)), piece_scratch_path(segment));
 }
 
 bool RunStore::piece_done(std::int64_t segment) const {
+  if (s3_) return s3_->exists(piece_key(segment));
   std::error_code ec;
-  return std::filesystem::exists(piece_path(segment), ec);
+  return std::filesystem::exists(piece_scratch_path(segment), ec);
+}
+
+std::string RunStore::fetch_piece(std::int64_t segment) const {
+  const std::string path = piece_scratch_path(segment);
+  std::error_code ec;
+  if (s3_ && !std::filesystem::exists(path, ec)) {
+    trace::Span span("store", "download piece " + std::to_string(segment));
+    s3_->client().get_to_file(s3_->url_of(piece_key(segment)), path);
+  }
+  return path;
 }
 
 }  // namespace sw::store

@@ -28,6 +28,8 @@ namespace sw::store {
 
 inline constexpr int kRunFormatVersion = 1;
 
+class S3Backend;
+
 // What identifies a run. Each part is a JSON object of every parameter that affects it.
 struct RunDescription {
   nlohmann::json input;     // name, size, fingerprint, stream facts, stillwater version
@@ -43,8 +45,9 @@ struct StagedMotions {
 
 class RunStore {
  public:
-  // Opens (or creates) the store in directory `location` and checks it against `run` (see the
-  // resume rules above). Throws sw::Error(location, ...) when refused.
+  // Opens (or creates) the store at `location`, a directory or "s3://BUCKET/PREFIX" (through
+  // store::s3_client(), see s3_access.hpp), and checks it against `run` (see the resume rules
+  // above). Throws sw::Error(location, ...) when refused.
   static RunStore open(const std::string& location, const RunDescription& run);
 
   const std::string& location() const { return location_; }
@@ -77,18 +80,28 @@ class RunStore {
 
   // --- render progress: one encoded piece per segment. `render_key` hashes everything the
   // output bytes depend on (render parameters, corrections, segment plan); pieces of another
-  // key are discarded. ---
+  // key are discarded. A piece is encoded into a local file, piece_scratch_path(k), and
+  // publish_piece(k) makes it part of the store: in a local store the scratch path is the
+  // piece's place in the store (nothing to do); in an S3 store it is a file in a scratch
+  // directory (system temp dir, removed with the last copy of the RunStore) that is uploaded
+  // to _progress/render/piece_<k>.mp4. fetch_piece(k) gives a local file with the piece's
+  // bytes for assembly, downloading a piece a previous run published. ---
   void begin_render(const std::string& render_key);
-  std::string piece_path(std::int64_t segment) const;  // a local file path
+  std::string piece_scratch_path(std::int64_t segment) const;
+  void publish_piece(std::int64_t segment);
   bool piece_done(std::int64_t segment) const;
+  std::string fetch_piece(std::int64_t segment) const;
 
  private:
+  class ScratchDir;
   RunStore(std::string location, std::shared_ptr<Backend> backend);
   void write_description(const RunDescription& run);
   void reset_progress(const std::string& group, const std::string& key);
 
   std::string location_;
   std::shared_ptr<Backend> backend_;
+  std::shared_ptr<S3Backend> s3_;              // the same backend when on S3, else null
+  std::shared_ptr<ScratchDir> piece_scratch_;  // S3 stores: where pieces are encoded
   bool path_current_ = false;
 };
 

@@ -84,7 +84,8 @@ TEST(Stabilize, RemovesKnownShakeFromSyntheticClip) {
   const ClipTruth truth = make_shaky_clip(dir.file("in.mp4"), spec);
 
   const auto result = run_stillwater({"stabilize", dir.file("in.mp4"), "-o", dir.file("out.mp4"),
-                                      "--radius", "50", "--path-csv", dir.file("path.csv")});
+                                      "--smoother", "ma", "--crop", "none", "--radius", "50",
+                                      "--path-csv", dir.file("path.csv")});
   ASSERT_EQ(result.exit_code, 0) << result.err;
 
   const auto corrections = read_corrections(dir.file("path.csv"));

@@ -32,8 +32,17 @@ double output_x(const PathResult& r, std::size_t i) {
   return r.trajectory[i].x + r.correction[i].dx;
 }
 
-PathParams with_policy(OutlierPolicy p) {
+// The recipe's smoother at its fixed zoom: what these tests pin down (the other smoothers
+// and crop modes have their own tests in smoother_test.cpp and crop_test.cpp).
+PathParams ma_params() {
   PathParams params;
+  params.smoother = SmootherKind::ma;
+  params.crop = Crop::none;
+  return params;
+}
+
+PathParams with_policy(OutlierPolicy p) {
+  PathParams params = ma_params();
   params.outliers = p;
   return params;
 }
@@ -107,7 +116,7 @@ TEST(PathPlan, NonePolicyIsPlainMovingAverage) {
 }
 
 TEST(PathAdaptiveRadii, TentFormula) {
-  PathParams p;
+  PathParams p = ma_params();
   const std::size_t n = 400;
   std::vector<double> lof(n, 1.0);
   std::vector<std::uint8_t> flagged(n, 0);
@@ -141,7 +150,7 @@ TEST(PathAdaptiveRadii, TentFormula) {
 TEST(PathPlan, AdaptiveRadiusIsATentOnRealShake) {
   auto rows = testing::shake_rows(3000, 12);
   for (std::size_t j : {500u, 520u, 1700u, 2990u}) rows[j].y += 30.0 + j % 7;
-  const PathResult r = plan_path(to_motions(rows), PathParams{});
+  const PathResult r = plan_path(to_motions(rows), ma_params());
   int flagged = 0;
   for (std::size_t i = 0; i < r.radius.size(); ++i) {
     EXPECT_GE(r.radius[i], 15);
@@ -191,7 +200,7 @@ TEST(PathPlan, InvalidPairsCountAsZeroMotion) {
   motions[50].status = MotionStatus::fit_failed;
   motions[70].dx = std::numeric_limits<double>::quiet_NaN();  // "ok" but unusable
   motions[0].dx = 1000.0;                                     // frame 0 is never read
-  const PathResult r = plan_path(motions, PathParams{});
+  const PathResult r = plan_path(motions, ma_params());
   EXPECT_EQ(r.invalid_pairs, 4);
   EXPECT_EQ(r.trajectory[0].x, 0.0);
   for (std::size_t i : {10u, 11u, 50u, 70u}) {
@@ -203,11 +212,11 @@ TEST(PathPlan, InvalidPairsCountAsZeroMotion) {
 }
 
 TEST(PathPlan, TinyClips) {
-  EXPECT_TRUE(plan_path({}, PathParams{}).correction.empty());
+  EXPECT_TRUE(plan_path({}, ma_params()).correction.empty());
   for (std::size_t n = 1; n <= 6; ++n) {
     auto rows = testing::shake_rows(n - 1, 13);
     if (n > 2) rows.back().x += 100.0;
-    const PathResult r = plan_path(to_motions(rows), PathParams{});
+    const PathResult r = plan_path(to_motions(rows), ma_params());
     ASSERT_EQ(r.correction.size(), n);
     ASSERT_EQ(r.lof.size(), n);
     EXPECT_EQ(r.lof[0], 1.0);
@@ -216,12 +225,12 @@ TEST(PathPlan, TinyClips) {
     } else {
       // sklearn's k = n - 1: a lone jolt is then everyone's k-th neighbour and scores ~1, so
       // tiny clips are scored but rarely flagged. The scores are still LOF's.
-      const auto lof = local_outlier_factor(rows, PathParams{}.lof_neighbors);
+      const auto lof = local_outlier_factor(rows, ma_params().lof_neighbors);
       for (std::size_t i = 1; i < n; ++i) EXPECT_EQ(r.lof[i], lof[i - 1]) << "n " << n;
     }
     for (const auto& c : r.correction) EXPECT_TRUE(std::isfinite(c.dx));
   }
-  const PathResult one = plan_path(to_motions({}), PathParams{});
+  const PathResult one = plan_path(to_motions({}), ma_params());
   EXPECT_EQ(one.correction[0].dx, 0.0);
 }
 
@@ -236,13 +245,13 @@ TEST(PathPlan, RejectsBadParams) {
       EXPECT_EQ(e.problem(), problem);
     }
   };
-  PathParams p;
+  PathParams p = ma_params();
   p.radius = -1;
   expect_error(p, "expected radius >= 0, got -1");
-  p = {};
+  p = ma_params();
   p.lof_neighbors = 0;
   expect_error(p, "expected lof_neighbors >= 1, got 0");
-  p = {};
+  p = ma_params();
   p.adaptive_cap = 10;
   expect_error(p, "expected adaptive_cap >= adaptive_base (50), got 10");
 }

@@ -251,8 +251,12 @@ ClipRenderer::ClipRenderer(const ClipSpec& spec) : spec_(spec), truth_(clip_trut
   const int tw = static_cast<int>(std::ceil(origin_.x + hi_x)) + kTextureMargin + 1;
   const int th = static_cast<int>(std::ceil(origin_.y + hi_y)) + kTextureMargin + 1;
   texture_ = make_texture(tw, th, Rng(spec.seed, Stream::texture));
-  if (spec.cut_at_frame >= 0)
+  if (spec.cut_at_frame >= 0) {
+    // Another shot: other content and, as between real shots, another exposure (darker, less
+    // contrast), so its luma statistics differ from the first shot's.
     cut_texture_ = make_texture(tw, th, Rng(spec.seed, Stream::cut_texture));
+    cut_texture_.convertTo(cut_texture_, -1, 0.55, 10);
+  }
 }
 
 cv::Mat ClipRenderer::frame(int i) const {

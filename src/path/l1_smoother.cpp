@@ -1,0 +1,228 @@
+// The L1-optimal camera path: Grundmann, Kwatra, Essa, "Auto-Directed Video Stabilization
+// with Robust L1 Optimal Camera Paths", CVPR 2011.
+//
+// Section 3 of the paper: a path built from constant pieces (a static camera), linear pieces
+// (a constant pan) and parabolic transitions looks like a professionally moved camera. Their
+// objective, eq. (6), is w1 |D1 P|_1 + w2 |D2 P|_1 + w3 |D3 P|_1 (weights 10, 1, 100), solved
+// as a linear program with slack variables e_k >= |D_k P| (section 3.1), subject to keeping
+// a crop window inside every frame (section 3.2, "inclusion constraint").
+//
+// Our variables are the smoothed path P_t = (x_t, y_t, a_t) in the composed-path
+// representation (path.hpp compose()), the same thing ma and gauss produce; the paper
+// optimises the update transform B_t instead, which is the same degrees of freedom. The
+// angle is optimised in pixels, a' = a * r with r the frame's half diagonal (how far the
+// corners move), so that one weight fits x, y and a alike, as report/jitter.hpp's corner_px
+// does.
+//
+// Inclusion constraint. Output pixel o (zoom z, so the crop window is o/z for o on the output
+// frame) samples the source at q = T_t + R(-d)(o/z - P_t) with d = a_t - theta_t, where
+// (T_t, theta_t) is the camera path (correction_to()). The paper linearises the rotation for
+// its similarity model (section 3.2: "we use ... linear constraints ... on the four corners"):
+// R(-d) ~ I - d J with J = [0 -1; 1 0], and drops d (P_t - T_t) (second order: both are
+// small), giving, with w = o/z - T_t,
+//   q_x ~ o_x/z - (x_t - T_x) + (a_t - theta_t) w_y,  q_y ~ o_y/z - (y_t - T_y) - (a_t - theta_t)
+//   w_x,
+// linear in P_t. Each of the 4 corners must satisfy |q| <= (W-1)/2 - margins per axis: 8
+// rows per frame. The dropped terms are absorbed by L1Params::margin_px; plan_path then
+// picks the zoom from the exact geometry (crop.hpp), so no border can slip through anyway.
+//
+// Windows (bounded memory on long videos, the paper's section 3.3 does the same): frames
+// [s, s + window) are solved at once; the next window starts `overlap` frames before this
+// one ends and pins its first 3 frames to this window's solution, so D1..D3 across the join
+// are part of the next LP and the joined path is as smooth as an unsplit one. Each frame
+// takes the value of the last window that solved it; memory is O(window).
+//
+// Solver: CLP (COIN-OR, https://github.com/coin-or/Clp), a maintained simplex LP solver
+// packaged in Debian (coinor-libclp-dev), deterministic on one thread. The LPs are small
+// (about 21 columns and 17 rows per frame); primal simplex solves a 300-frame window in
+// about a second on one core, 2-7 ms a frame: far less than decoding the frame.
+#include <coin/ClpSimplex.hpp>
+#include <coin/CoinPackedMatrix.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/error.hpp"
+#include "path/crop.hpp"
+#include "path/smoother.hpp"
+
+namespace sw::path {
+namespace {
+
+// Difference operators D1, D2, D3 (forward differences of order k).
+constexpr double kD1[] = {-1, 1};
+constexpr double kD2[] = {1, -2, 1};
+constexpr double kD3[] = {-1, 3, -3, 1};
+constexpr int kPinned = 3;  // frames a window takes from the previous one (D3 spans 4)
+
+class Lp {
+ public:
+  int column(double lo, double hi, double cost) {
+    col_lo_.push_back(lo);
+    col_hi_.push_back(hi);
+    cost_.push_back(cost);
+    return static_cast<int>(cost_.size()) - 1;
+  }
+  // lo <= sum coef_j x_{col_j} <= hi
+  void row(std::initializer_list<std::pair<int, double>> terms, double lo, double hi) {
+    const int r = static_cast<int>(row_lo_.size());
+    for (const auto& [c, v] : terms) {
+      rows_.push_back(r);
+      cols_.push_back(c);
+      values_.push_back(v);
+    }
+    row_lo_.push_back(lo);
+    row_hi_.push_back(hi);
+  }
+  template <class Terms>
+  void row_of(const Terms& terms, double lo, double hi) {
+    const int r = static_cast<int>(row_lo_.size());
+    for (const auto& [c, v] : terms) {
+      rows_.push_back(r);
+      cols_.push_back(c);
+      values_.push_back(v);
+    }
+    row_lo_.push_back(lo);
+    row_hi_.push_back(hi);
+  }
+
+  std::vector<double> solve() const {
+    const CoinPackedMatrix matrix(true, rows_.data(), cols_.data(), values_.data(),
+                                  static_cast<CoinBigIndex>(values_.size()));
+    ClpSimplex model;
+    model.setLogLevel(0);
+    model.loadProblem(matrix, col_lo_.data(), col_hi_.data(), cost_.data(), row_lo_.data(),
+                      row_hi_.data());
+    // Primal simplex: on these LPs (equality rows, many degenerate slacks) it measured 2-3x
+    // faster than dual simplex, presolve or the barrier (CLP 1.17.6, 300-frame windows).
+    model.primal();
+    if (!model.isProvenOptimal()) model.dual();
+    if (!model.isProvenOptimal()) {
+      throw Error("path", "expected the L1 path's linear program to be solved, got CLP status " +
+                              std::to_string(model.status()));
+    }
+    const double* x = model.primalColumnSolution();
+    return {x, x + cost_.size()};
+  }
+
+ private:
+  std::vector<double> col_lo_, col_hi_, cost_, row_lo_, row_hi_, values_;
+  std::vector<int> rows_, cols_;
+};
+
+// Solves frames [0, m) of `camera` (a window); frames [0, pinned) are fixed to `out`'s values.
+void solve_window(std::span<const Vec3> camera, std::span<Vec3> out, int pinned, const L1Params& p,
+                  FrameSize frame, double zoom, double r) {
+  const int m = static_cast<int>(camera.size());
+  Lp lp;
+  // P columns: 3 per frame (x, y, a' = a r).
+  std::vector<int> col(static_cast<std::size_t>(3 * m));
+  for (int t = 0; t < m; ++t) {
+    const Vec3& v = out[static_cast<std::size_t>(t)];
+    const double value[3] = {v.x, v.y, v.a * r};
+    for (int c = 0; c < 3; ++c) {
+      const bool fixed = t < pinned;
+      col[static_cast<std::size_t>(3 * t + c)] =
+          lp.column(fixed ? value[c] : -COIN_DBL_MAX, fixed ? value[c] : COIN_DBL_MAX, 0);
+    }
+  }
+  // |D_k P| per channel as e+ + e- with D_k P = e+ - e-, e+-  >= 0 (the slack form of
+  // section 3.1 with one equality row instead of two inequality rows: half the rows).
+  const std::span<const double> ops[3] = {kD1, kD2, kD3};
+  const double weights[3] = {p.w1, p.w2, p.w3};
+  std::vector<std::pair<int, double>> terms;
+  for (int k = 0; k < 3; ++k) {
+    const int len = static_cast<int>(ops[k].size());
+    for (int t = 0; t + len <= m; ++t) {
+      for (int c = 0; c < 3; ++c) {
+        const int plus = lp.column(0, COIN_DBL_MAX, weights[k]);
+        const int minus = lp.column(0, COIN_DBL_MAX, weights[k]);
+        terms.clear();
+        for (int j = 0; j < len; ++j)
+          terms.emplace_back(col[static_cast<std::size_t>(3 * (t + j) + c)],
+                             ops[k][static_cast<std::size_t>(j)]);
+        terms.emplace_back(plus, -1.0);
+        terms.emplace_back(minus, 1.0);
+        lp.row_of(terms, 0, 0);
+      }
+    }
+  }
+  // Proximity: w0 |P_t - camera_t|. The smoothness terms do not change when the whole path
+  // shifts, so without it any constant offset the crop allows is optimal (a correction of
+  // tens of pixels for nothing, or an offset where a shot starts). The paper keeps B_t near
+  // the identity with proximity bounds (section 3.2); a tiny L1 pull towards the camera does
+  // the same and also makes the crop that auto picks smaller. Pinned frames need none.
+  for (int t = pinned; t < m && p.w0 > 0; ++t) {
+    const Vec3& cam = camera[static_cast<std::size_t>(t)];
+    const double target[3] = {cam.x, cam.y, cam.a * r};
+    for (int c = 0; c < 3; ++c) {
+      const int plus = lp.column(0, COIN_DBL_MAX, p.w0);
+      const int minus = lp.column(0, COIN_DBL_MAX, p.w0);
+      lp.row({{col[static_cast<std::size_t>(3 * t + c)], 1.0}, {plus, -1.0}, {minus, 1.0}},
+             target[c], target[c]);
+    }
+  }
+  // Inclusion constraints (section 3.2), linearised as in the file comment.
+  const double ohx = (frame.width - 1) / 2.0, ohy = (frame.height - 1) / 2.0;
+  // The chroma rectangle's half pixel and the edge epsilon of crop.hpp, plus the slack for
+  // the linearisation.
+  const double inset = 0.5 + kEdgeEpsPx + p.margin_px;
+  const double hx = ohx - inset, hy = ohy - inset;
+  for (int t = pinned; t < m; ++t) {
+    const Vec3& cam = camera[static_cast<std::size_t>(t)];
+    const int cx = col[static_cast<std::size_t>(3 * t)], cy = cx + 1, ca = cx + 2;
+    for (const double sx : {-1.0, 1.0}) {
+      for (const double sy : {-1.0, 1.0}) {
+        const double vx = sx * ohx / zoom, vy = sy * ohy / zoom;
+        const double wx = vx - cam.x, wy = vy - cam.y;
+        // The zero correction (P = camera) must stay feasible whatever the margins: the crop
+        // window itself is inside the frame for zoom >= 1.
+        const double bx = std::max(hx, std::abs(vx)), by = std::max(hy, std::abs(vy));
+        // q_x = vx + cam.x - x + (a - theta) wy in [-bx, bx]
+        lp.row({{cx, -1.0}, {ca, wy / r}}, -bx - vx - cam.x + cam.a * wy,
+               bx - vx - cam.x + cam.a * wy);
+        // q_y = vy + cam.y - y - (a - theta) wx in [-by, by]
+        lp.row({{cy, -1.0}, {ca, -wx / r}}, -by - vy - cam.y - cam.a * wx,
+               by - vy - cam.y - cam.a * wx);
+      }
+    }
+  }
+  const std::vector<double> x = lp.solve();
+  for (int t = pinned; t < m; ++t) {
+    const auto i = static_cast<std::size_t>(3 * t);
+    out[static_cast<std::size_t>(t)] = {x[i], x[i + 1], x[i + 2] / r};
+  }
+}
+
+}  // namespace
+
+std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& p, FrameSize frame,
+                          double crop_zoom) {
+  if (p.window < 10 || p.overlap < kPinned || p.overlap > p.window / 2) {
+    throw Error("path", "expected l1 window >= 10 and overlap in [3, window / 2], got window " +
+                            std::to_string(p.window) + ", overlap " + std::to_string(p.overlap));
+  }
+  if (frame.width < 2 || frame.height < 2) {
+    throw Error("path", "expected a frame size for the l1 smoother, got " +
+                            std::to_string(frame.width) + "x" + std::to_string(frame.height));
+  }
+  std::vector<Vec3> out(camera.begin(), camera.end());
+  const auto n = static_cast<std::ptrdiff_t>(camera.size());
+  if (n < 2) return out;
+  const double r = std::hypot(frame.width, frame.height) / 2;
+  std::ptrdiff_t s = 0;
+  while (true) {
+    const std::ptrdiff_t e = std::min(n, s + p.window);
+    const int pinned = s == 0 ? 0 : kPinned;
+    solve_window(
+        camera.subspan(static_cast<std::size_t>(s), static_cast<std::size_t>(e - s)),
+        std::span<Vec3>(out).subspan(static_cast<std::size_t>(s), static_cast<std::size_t>(e - s)),
+        pinned, p, frame, crop_zoom, r);
+    if (e == n) break;
+    s = e - p.overlap;
+  }
+  return out;
+}
+
+}  // namespace sw::path

@@ -1,0 +1,65 @@
+// Smoothers: a shot's camera path in, the path the output should follow out.
+//
+// A smoother is a pure const function over read-only data (STYLE.md point 8): smooth() reads
+// one shot (the frames between two hard cuts) and returns a new path of the same length; it
+// keeps no state between calls, so shots, runs and threads cannot influence each other. Each
+// smoother has its own typed parameters. The command line picks one by name through the
+// constexpr table in smoother.cpp (never by position, never by self-registration).
+//
+//   ma     moving average of half width r_i (edge padding), the recipe
+//   gauss  Gaussian of std-dev sigma * r_i / radius, truncated at 3 sigma, edge padding
+//   l1     the L1-optimal camera path (Grundmann, Kwatra, Essa, "Auto-Directed Video
+//          Stabilization with Robust L1 Optimal Camera Paths", CVPR 2011), see l1_smoother.cpp
+//
+// r_i is the half width the LOF outlier policy gives frame i (PathResult::radius).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "path/path.hpp"
+
+namespace sw::path {
+
+// One shot, as a smoother sees it. All spans have the same length (the shot's frames).
+struct Shot {
+  std::span<const Vec3> camera;           // the camera path (composed trajectory) of the shot
+  std::span<const int> radius;            // the outlier policy's half width per frame
+  std::span<const std::uint8_t> outlier;  // LOF flags per frame
+  FrameSize frame;                        // coded frame size
+};
+
+class Smoother {
+ public:
+  virtual ~Smoother() = default;
+  virtual std::vector<Vec3> smooth(const Shot& shot) const = 0;
+};
+
+struct MaParams {
+  int radius = 15;  // the box filter's half width where no outlier widened it
+};
+
+struct GaussParams {
+  double sigma = 10;  // std-dev in frames where no outlier widened the window
+  int radius = 15;    // the policy's base half width: sigma scales with r_i / radius
+};
+
+// The L1 path of one shot alone (exposed for tests): minimises w1|D1 P| + w2|D2 P| + w3|D3 P|
+// subject to the crop window (the output frame shrunk by `crop_zoom`) staying inside every
+// frame, in overlapping windows. camera.size() == the shot's frame count.
+std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame,
+                          double crop_zoom);
+
+// The smoother the name stands for, or nothing for an unknown name.
+std::optional<SmootherKind> smoother_kind(std::string_view name);
+const char* smoother_name(SmootherKind kind);
+// The names in table order, for --help and validation.
+std::vector<std::string_view> smoother_names();
+
+// The configured smoother, its params taken from `params`.
+std::unique_ptr<Smoother> make_smoother(const PathParams& params);
+
+}  // namespace sw::path

@@ -1,0 +1,374 @@
+#include "report/html_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <string_view>
+
+#include "core/error.hpp"
+#include "io/video_reader.hpp"
+#include "report/web_assets.hpp"
+#include "store/frame_color.hpp"
+#include "store/local_backend.hpp"
+#include "store/zarr_array.hpp"
+
+namespace sw::report {
+
+namespace {
+
+constexpr int kJpegQuality = 82;
+
+std::string asset(const unsigned char* data, std::size_t size) {
+  std::string s(reinterpret_cast<const char*>(data), size);
+  // A literal "</script" would end the <script> element early; "<\/" means the same in JS.
+  for (std::size_t p = s.find("</script"); p != std::string::npos; p = s.find("</script", p))
+    s.replace(p, 2, "<\\/");
+  return s;
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string base64(const std::vector<unsigned char>& bytes) {
+  static constexpr char kTable[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = bytes[i] << 16 | bytes[i + 1] << 8 | bytes[i + 2];
+    out += kTable[v >> 18 & 63];
+    out += kTable[v >> 12 & 63];
+    out += kTable[v >> 6 & 63];
+    out += kTable[v & 63];
+  }
+  if (i < bytes.size()) {
+    const unsigned v = bytes[i] << 16 | (i + 1 < bytes.size() ? bytes[i + 1] << 8 : 0);
+    out += kTable[v >> 18 & 63];
+    out += kTable[v >> 12 & 63];
+    out += i + 1 < bytes.size() ? kTable[v >> 6 & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+std::string jpeg_b64(const FrameView& frame, int width) {
+  std::vector<std::uint8_t> rgb;
+  store::yuv_to_rgb(frame, rgb);
+  const int w = frame.planes[0].width, h = frame.planes[0].height;
+  cv::Mat bgr;
+  cv::cvtColor(cv::Mat(h, w, CV_8UC3, rgb.data()), bgr, cv::COLOR_RGB2BGR);
+  if (width > 0 && width < w) {
+    cv::Mat small;
+    const int sh = std::max(1, static_cast<int>(std::lround(double(h) * width / w)));
+    cv::resize(bgr, small, cv::Size(width, sh), 0, 0, cv::INTER_AREA);
+    bgr = small;
+  }
+  std::vector<unsigned char> jpeg;
+  cv::imencode(".jpg", bgr, jpeg, {cv::IMWRITE_JPEG_QUALITY, kJpegQuality});
+  return base64(jpeg);
+}
+
+// A (N, C) double array as rows, or an empty vector when the array does not exist.
+std::vector<double> read_doubles(const std::shared_ptr<store::Backend>& b, const std::string& name,
+                                 bool required, const std::string& location) {
+  if (!b->exists(name + "/.zarray")) {
+    if (required) throw Error(location, "has no '" + name + "' array (run `stillwater analyze`)");
+    return {};
+  }
+  return store::Array::open(b, name).read_all<double>();
+}
+
+// A per-frame flag or code array stored as |u1 or |b1; empty when the array does not exist.
+std::vector<std::uint8_t> read_bytes(const std::shared_ptr<store::Backend>& b,
+                                     const std::string& name) {
+  if (!b->exists(name + "/.zarray")) return {};
+  const store::Array array = store::Array::open(b, name);
+  if (array.meta().dtype == "|b1") {
+    std::vector<std::uint8_t> out;
+    for (bool v : array.read_all<bool>()) out.push_back(v ? 1 : 0);
+    return out;
+  }
+  return array.read_all<std::uint8_t>();
+}
+
+std::vector<path::Vec3> rows3(const std::vector<double>& v) {
+  std::vector<path::Vec3> out(v.size() / 3);
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = {v[3 * i], v[3 * i + 1], v[3 * i + 2]};
+  return out;
+}
+
+nlohmann::json vec3_json(const std::vector<path::Vec3>& rows) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : rows) out.push_back({r.x, r.y, r.a});
+  return out;
+}
+
+}  // namespace
+
+RunData run_data(const std::string& input, int width, int height, int analysis_width,
+                 double lof_threshold, std::span<const Motion> motions,
+                 const path::PathResult& path) {
+  RunData run;
+  run.input = input;
+  run.attrs = {{"input", {{"path", input}, {"width", width}, {"height", height}}}};
+  run.width = width;
+  run.height = height;
+  run.analysis_width = analysis_width;
+  run.lof_threshold = lof_threshold;
+  run.motions.assign(motions.begin(), motions.end());
+  run.path = path;
+  return run;
+}
+
+RunData load_run(const std::string& store_dir) {
+  if (store_dir.rfind("s3://", 0) == 0) {
+    throw Error(store_dir, "reports are made from local stores; copy the store first");
+  }
+  if (!std::filesystem::is_directory(store_dir)) throw Error(store_dir, "no such store");
+  const auto b = std::make_shared<store::LocalBackend>(store_dir);
+  RunData run;
+  const auto attrs = b->get(".zattrs");
+  if (!attrs) throw Error(store_dir, "not a stillwater store (no .zattrs)");
+  run.attrs = nlohmann::json::parse(attrs->begin(), attrs->end(), nullptr, false);
+  if (run.attrs.is_discarded()) throw Error(store_dir, ".zattrs is not JSON");
+  const auto& input = run.attrs.value("input", nlohmann::json::object());
+  run.input = input.value("path", std::string());
+  run.width = input.value("width", 0);
+  run.height = input.value("height", 0);
+  run.analysis_width =
+      run.attrs.value("analysis", nlohmann::json::object()).value("analysis_width", 640);
+  const auto path_attrs = run.attrs.value("path", nlohmann::json::object());
+  run.lof_threshold = path_attrs.value("lof_threshold", 1.5);
+
+  const auto motion = read_doubles(b, "motion", true, store_dir);
+  const auto status = read_bytes(b, "status");
+  const auto scene = read_doubles(b, "scene_score", false, store_dir);
+  const std::size_t n = motion.size() / 3;
+  if (status.size() != n) throw Error(store_dir, "'status' and 'motion' disagree on frames");
+  run.motions.resize(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    Motion& m = run.motions[i];
+    m.dx = motion[3 * i];
+    m.dy = motion[3 * i + 1];
+    m.da = motion[3 * i + 2];
+    m.status = static_cast<MotionStatus>(status[i]);
+    m.scene_score = scene.size() == n ? scene[i] : std::nan("");
+  }
+  path::PathResult& p = run.path;
+  p.trajectory = rows3(read_doubles(b, "trajectory", true, store_dir));
+  p.smoothed = rows3(read_doubles(b, "smoothed", true, store_dir));
+  p.lof = read_doubles(b, "lof", true, store_dir);
+  p.outlier = read_bytes(b, "outlier");
+  const auto corr = read_doubles(b, "correction", true, store_dir);
+  for (std::size_t i = 0; i + 3 < corr.size(); i += 4) {
+    p.correction.push_back({corr[i], corr[i + 1], corr[i + 2], corr[i + 3]});
+  }
+  // Scene cuts: the path stage's own array when the store has one, else found again from the
+  // stored scene scores with the run's thresholds.
+  p.cut = read_bytes(b, "cut");
+  if (p.cut.size() != n) {
+    path::PathParams params;
+    params.cut_threshold = path_attrs.value("cut_threshold", params.cut_threshold);
+    params.cut_threshold_invalid =
+        path_attrs.value("cut_threshold_invalid", params.cut_threshold_invalid);
+    p.cut = path::detect_cuts(run.motions, params);
+  }
+  for (std::size_t i = 1; i < n; ++i) p.invalid_pairs += run.motions[i].valid() ? 0 : 1;
+  if (p.trajectory.size() != n || p.smoothed.size() != n || p.lof.size() != n ||
+      p.outlier.size() != n || p.correction.size() != n) {
+    throw Error(store_dir, "its per-frame arrays disagree on the number of frames");
+  }
+  return run;
+}
+
+std::vector<std::int64_t> snapshot_frames(const RunData& run, int count) {
+  const auto n = static_cast<std::int64_t>(run.motions.size());
+  std::vector<std::int64_t> frames;
+  if (n == 0 || count <= 0) return frames;
+  for (int k = 0; k < count; ++k) frames.push_back((2 * k + 1) * n / (2 * count));
+  const auto& lof = run.path.lof;
+  if (!lof.empty()) {
+    const auto worst = std::max_element(lof.begin(), lof.end()) - lof.begin();
+    if (run.path.outlier.size() == lof.size() && run.path.outlier[worst]) frames.push_back(worst);
+  }
+  std::sort(frames.begin(), frames.end());
+  frames.erase(std::unique(frames.begin(), frames.end()), frames.end());
+  return frames;
+}
+
+std::vector<Snapshot> take_snapshots(const std::string& input, const std::string& output,
+                                     const std::vector<std::int64_t>& frames,
+                                     const std::vector<std::uint8_t>& outlier, int width) {
+  std::vector<Snapshot> shots;
+  if (frames.empty()) return shots;
+  io::ReaderOptions ro;
+  ro.convert_to_8bit_yuv = true;
+  io::VideoReader in(input, ro), out(output, ro);
+  FrameView fi, fo;
+  std::size_t next = 0;
+  for (std::int64_t k = 0; next < frames.size(); ++k) {
+    if (!in.next(fi) || !out.next(fo)) break;
+    if (k != frames[next]) continue;
+    Snapshot s;
+    s.frame = k;
+    s.outlier = static_cast<std::size_t>(k) < outlier.size() && outlier[k];
+    s.before_b64 = jpeg_b64(fi, width);
+    s.after_b64 = jpeg_b64(fo, width);
+    shots.push_back(std::move(s));
+    ++next;
+  }
+  return shots;
+}
+
+std::string render_html(const RunData& run, const Summary& planned,
+                        const std::optional<Summary>& measured,
+                        const std::vector<Snapshot>& snapshots, const std::string& snapshot_note) {
+  const path::PathResult& p = run.path;
+  const std::size_t n = run.motions.size();
+  nlohmann::json d;
+  d["frames"] = n;
+  d["input"] = run.input;
+  d["trajectory"] = vec3_json(p.trajectory);
+  d["smoothed"] = vec3_json(p.smoothed);
+  d["lof"] = p.lof;
+  d["lof_threshold"] = run.lof_threshold;
+  std::vector<int> outlier(n, 0), invalid(n, 0);
+  std::vector<std::int64_t> cuts;
+  std::vector<double> zoom(n, 1.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    outlier[i] = i < p.outlier.size() && p.outlier[i];
+    invalid[i] = i > 0 && !run.motions[i].valid();
+    if (i < p.cut.size() && p.cut[i]) cuts.push_back(static_cast<std::int64_t>(i));
+    if (i < p.correction.size()) zoom[i] = p.correction[i].zoom;
+  }
+  d["outlier"] = outlier;
+  d["invalid"] = invalid;
+  d["cuts"] = cuts;
+  d["zoom"] = zoom;
+  d["planned"] = to_json(planned);
+  d["planned_cropping"] = planned.cropping_per_frame;
+  d["planned_border"] = planned.border_per_frame;
+  d["measured"] = nullptr;
+  if (measured) {
+    d["measured"] = to_json(*measured);
+    d["measured_cropping"] = measured->cropping_per_frame;
+    d["measured_border"] = measured->border_per_frame;
+  }
+  d["snapshots"] = nlohmann::json::array();
+  for (const auto& s : snapshots) {
+    d["snapshots"].push_back({{"frame", s.frame},
+                              {"outlier", s.outlier},
+                              {"before", s.before_b64},
+                              {"after", s.after_b64}});
+  }
+  d["snapshot_note"] = snapshot_note;
+  d["run"] = run.attrs;
+  // NaN (frames that could not be fitted) becomes null; "</" is escaped so the data cannot
+  // close its <script> element.
+  std::string json = d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  for (std::size_t pos = json.find("</"); pos != std::string::npos; pos = json.find("</", pos))
+    json.replace(pos, 2, "<\\/");
+
+  const std::string name =
+      run.input.empty() ? std::string("run") : std::filesystem::path(run.input).filename().string();
+  std::string facts = std::to_string(run.width) + "×" + std::to_string(run.height) + " · " +
+                      std::to_string(n) + " frames · " + std::to_string(cuts.size()) +
+                      " scene cuts · " + std::to_string(p.invalid_pairs) + " invalid pairs";
+  std::string h;
+  h.reserve(json.size() + 80000);
+  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  h += "<title>stillwater report: " + html_escape(name) + "</title>\n<style>\n";
+  h += asset(assets::kUplotCss, sizeof assets::kUplotCss);
+  h += "\n</style>\n<style>\n";
+  h += asset(assets::kReportCss, sizeof assets::kReportCss);
+  h += "\n</style>\n</head>\n<body data-ok=\"0\">\n<header>\n<h1>stillwater report: ";
+  h += html_escape(name) + "</h1>\n<p>" + html_escape(facts) + "</p>\n</header>\n<main>\n";
+  h += "<section><h2>Metrics</h2><p class=\"note\">Stability score: low-frequency share of the "
+       "frame-to-frame motion's spectrum (Liu et al., SIGGRAPH 2013), 1 = smooth. Residual "
+       "jitter: the path minus its own 31-frame moving average, RMS. Cropping ratio: output → "
+       "input scale; distortion: anisotropy of that map (1 = none). <em>planned</em> is what "
+       "the corrections do; <em>measured</em> is from the decoded output video.</p>"
+       "<table id=\"metrics\" class=\"metrics\"></table></section>\n";
+  h += "<section><h2>Camera path, outliers and crop</h2><p class=\"note\">Drag to zoom, "
+       "double-click to reset; the cursor is shared by all charts. Red dots: LOF outliers; "
+       "orange: pairs that could not be measured; dashed purple lines: scene cuts.</p>"
+       "<div id=\"charts\" class=\"charts\"></div></section>\n";
+  h += "<section><h2>Before and after</h2><div id=\"frames\" class=\"frames\"></div></section>\n";
+  h += "<pre id=\"sw-errors\"></pre>\n</main>\n";
+  h += "<script id=\"sw-data\" type=\"application/json\">" + json + "</script>\n<script>\n";
+  h += asset(assets::kUplotJs, sizeof assets::kUplotJs);
+  h += "\n</script>\n<script>\n";
+  h += asset(assets::kReportJs, sizeof assets::kReportJs);
+  h += "\n</script>\n</body>\n</html>\n";
+  return h;
+}
+
+std::vector<std::string> write_report(const std::string& html_file, const RunData& run,
+                                      const ReportOptions& options) {
+  std::vector<std::string> warnings;
+  const Summary planned =
+      planned_summary(run.motions, run.path, run.width, run.height, run.analysis_width);
+  std::optional<Summary> measured;
+  std::vector<Snapshot> shots;
+  std::string note;
+  if (run.input.empty() || !std::filesystem::exists(run.input)) {
+    note = "The input video (" + (run.input.empty() ? std::string("unknown") : run.input) +
+           ") is not available, so no frames are shown.";
+  } else if (options.output_video.empty()) {
+    note = "No stabilized video was given (--video OUT), so no frames are shown.";
+  } else {
+    if (options.measure) {
+      measured = measure_videos(run.input, options.output_video, {options.analysis_width, 1});
+      for (const auto& w : measured->warnings) warnings.push_back(w);
+    }
+    shots = take_snapshots(run.input, options.output_video, snapshot_frames(run, options.snapshots),
+                           run.path.outlier, options.snapshot_width);
+  }
+  if (!note.empty()) warnings.push_back(note);
+  const std::string html = render_html(run, planned, measured, shots, note);
+  const std::string tmp = html_file + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    if (!out) throw Error(html_file, "cannot write");
+    out << html;
+    if (!out.flush()) {
+      out.close();
+      std::remove(tmp.c_str());
+      throw Error(html_file, "write failed");
+    }
+  }
+  if (std::rename(tmp.c_str(), html_file.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw Error(html_file, "cannot rename " + tmp);
+  }
+  return warnings;
+}
+
+}  // namespace sw::report
