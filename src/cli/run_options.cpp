@@ -34,6 +34,10 @@ void append_options(std::vector<Option>& t, unsigned groups) {
     t.push_back(flag_option("--mpi",
                             "spread the segments over MPI ranks (implied when started by mpirun "
                             "or srun): rank 0 runs the command, the others work on segments"));
+    t.push_back(choice_option("--store-compressor", "NAME",
+                              "compressor of the store's arrays, in the JSON form zarr-python "
+                              "writes",
+                              "blosc-lz4", {"blosc-lz4", "blosc-zstd", "zstd", "none"}));
     t.push_back(text_option("--trace", "FILE.json",
                             "write a Chrome trace-event file of where the time went (open it in "
                             "Perfetto or chrome://tracing)",
@@ -73,8 +77,8 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               "never shows one either, none = the fixed --zoom, the rest filled "
                               "by --border",
                               "auto", {"auto", "adaptive", "none"}));
-    t.push_back(number_option("--zoom", "Z", "fixed zoom about the centre, for --crop none", "1.04",
-                              1, 4));
+    t.push_back(
+        number_option("--zoom", "Z", "fixed zoom about the centre, for --crop none", "1.04", 1, 4));
     t.push_back(number_option("--crop-zoom", "Z",
                               "l1 smoother: the crop window (the output shrunk by Z) the path "
                               "must keep inside every frame; a larger Z allows a smoother path",
@@ -111,6 +115,7 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.segment_frames_given = args.given("--segment-frames");
     o.store = args.text("--store");
     o.trace = args.text("--trace");
+    o.store_compressor = args.text("--store-compressor");
     o.distributor = exec::mpi::distributor();  // null unless MPI was started (start_mpi)
   }
   if (groups & kAnalysisGroup) {

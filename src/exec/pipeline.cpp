@@ -194,6 +194,11 @@ Prepared prepare(const std::string& input, const RunOptions& options) {
   if (!options.store.empty()) {
     store::RunDescription description{input_description(run), analysis_description(options.motion),
                                       path_description(options.path)};
+    description.compressor = options.store_compressor == "blosc-zstd"
+                                 ? store::Compressor::blosc("zstd")
+                             : options.store_compressor == "zstd" ? store::Compressor::zstd()
+                             : options.store_compressor == "none" ? store::Compressor::none()
+                                                                  : store::Compressor::blosc();
     if (!store::is_s3_url(options.store)) remove_stale_temporaries(options.store, true);
     run.store = store::RunStore::open(options.store, description);
     const auto recorded =
@@ -245,7 +250,7 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
       const auto g =
           motion::analysis_geometry(run.info.width, run.info.height, options.motion.analysis_width);
       frames.emplace(run.store->backend_ptr(), "luma", store::FrameLayout::luma, n, g.width,
-                     g.height, store::Compressor::blosc(), fps);
+                     g.height, run.store->compressor(), fps);
       job.on_frame = [&](const FrameView& f, const motion::MotionEstimator& e) {
         const PlaneView p = e.analysis_luma();
         frames->write(static_cast<std::uint64_t>(f.index), p.data,
@@ -255,7 +260,7 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
       if (run.zarr_frames)
         throw Error(run.input, "is already a frames array; --store-frames rgb would copy it");
       frames.emplace(run.store->backend_ptr(), "frames", store::FrameLayout::rgb, n, run.info.width,
-                     run.info.height, store::Compressor::blosc(), fps);
+                     run.info.height, run.store->compressor(), fps);
       job.on_frame = [&](const FrameView& f, const motion::MotionEstimator&) {
         thread_local std::vector<std::uint8_t> rgb;
         store::yuv_to_rgb(f, rgb);

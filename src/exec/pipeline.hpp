@@ -52,6 +52,9 @@ struct RunOptions {
   io::EncodeOptions encode;
   std::string store;  // a directory; empty = no store
   std::string trace;  // Chrome trace-event file to write; empty = none
+  // Compressor of the store's arrays: "blosc-lz4" (zarr-python's default), "blosc-zstd",
+  // "zstd" or "none".
+  std::string store_compressor = "blosc-lz4";
   StoreFrames store_frames = StoreFrames::none;
   // Spreads the passes' segments over processes (MPI ranks, exec/mpi_session.hpp); null = this
   // process's threads. Results never depend on it.

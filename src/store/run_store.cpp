@@ -38,8 +38,8 @@ struct Column {
   const char* description;
 };
 
-Array create_array(Backend& backend, const std::shared_ptr<Backend>& ptr, const Column& c,
-                   std::uint64_t n) {
+Array create_array(Backend& backend, const std::shared_ptr<Backend>& ptr,
+                   const Compressor& compressor, const Column& c, std::uint64_t n) {
   std::vector<std::uint64_t> shape = {n},
                              chunks = {std::max<std::uint64_t>(1, std::min(n, kRowsPerChunk))};
   nlohmann::json attrs = {{"description", c.description}};
@@ -51,7 +51,7 @@ Array create_array(Backend& backend, const std::shared_ptr<Backend>& ptr, const 
     attrs["_ARRAY_DIMENSIONS"] = {"frame", "component"};
     attrs["columns"] = c.columns;
   }
-  Array array = Array::create(ptr, c.name, ArrayMeta::make(shape, chunks, c.dtype));
+  Array array = Array::create(ptr, c.name, ArrayMeta::make(shape, chunks, c.dtype, compressor));
   write_attrs(backend, c.name, attrs);
   return array;
 }
@@ -112,6 +112,7 @@ RunStore RunStore::open(const std::string& location, const RunDescription& run) 
     backend = std::make_shared<LocalBackend>(location);
   }
   RunStore store(location, backend);
+  store.compressor_ = run.compressor;
   store.s3_ = s3;
   Backend& b = *store.backend_;
   if (!is_group(b, "")) {
@@ -180,7 +181,7 @@ void RunStore::write_index(const FrameIndex& index) {
     seconds[i] = static_cast<double>(index.pts[i]) * index.time_base.value();
   }
   std::vector<std::uint8_t> key(index.keyframe.begin(), index.keyframe.end());
-  create_array(*backend_, backend_,
+  create_array(*backend_, backend_, compressor_,
                {"pts",
                 "<i8",
                 {},
@@ -192,9 +193,11 @@ void RunStore::write_index(const FrameIndex& index) {
     a["time_base"] = {index.time_base.num, index.time_base.den};
     return a;
   }());
-  create_array(*backend_, backend_, {"time_s", "<f8", {}, "presentation time in seconds"}, n)
+  create_array(*backend_, backend_, compressor_,
+               {"time_s", "<f8", {}, "presentation time in seconds"}, n)
       .write_all<double>(seconds);
-  create_array(*backend_, backend_, {"keyframe", "|b1", {}, "decoding can start at this frame"}, n)
+  create_array(*backend_, backend_, compressor_,
+               {"keyframe", "|b1", {}, "decoding can start at this frame"}, n)
       .write_all_bytes(key.data());
 }
 
@@ -224,22 +227,21 @@ void RunStore::stage_analysis(std::int64_t segment, const StagedMotions& staged)
   const std::string path = join_key(kAnalysisProgress, segment_key(segment));
   const std::uint64_t rows = std::max<std::size_t>(1, staged.motions.size());
   Array array = Array::create(
-      backend_, path,
-      ArrayMeta::make({rows, kStagedColumns}, {rows, kStagedColumns}, "<f8"));
+      backend_, path, ArrayMeta::make({rows, kStagedColumns}, {rows, kStagedColumns}, "<f8"));
   std::vector<double> values(rows * kStagedColumns, 0.0);
   for (std::size_t i = 0; i < staged.motions.size(); ++i) {
     const Motion& m = staged.motions[i];
     const double row[kStagedColumns] = {
-                           static_cast<double>(staged.first + static_cast<std::int64_t>(i)),
-                           m.dx,
-                           m.dy,
-                           m.da,
-                           m.scale,
-                           double(m.corners),
-                           double(m.tracked),
-                           double(m.inliers),
-                           double(static_cast<int>(m.status)),
-                           m.scene_score};
+        static_cast<double>(staged.first + static_cast<std::int64_t>(i)),
+        m.dx,
+        m.dy,
+        m.da,
+        m.scale,
+        double(m.corners),
+        double(m.tracked),
+        double(m.inliers),
+        double(static_cast<int>(m.status)),
+        m.scene_score};
     std::copy(row, row + kStagedColumns,
               values.begin() + static_cast<std::ptrdiff_t>(i * kStagedColumns));
   }
@@ -289,7 +291,7 @@ void RunStore::write_motions(std::span<const Motion> motions) {
   }
   auto& b = *backend_;
   create_array(
-      b, backend_,
+      b, backend_, compressor_,
       {"motion",
        "<f8",
        {"dx", "dy", "da"},
@@ -297,10 +299,10 @@ void RunStore::write_motions(std::span<const Motion> motions) {
       n)
       .write_all<double>(motion);
   create_array(
-      b, backend_,
+      b, backend_, compressor_,
       {"motion_scale", "<f8", {}, "scale of the fitted partial affine (measured, not used)"}, n)
       .write_all<double>(scale);
-  create_array(b, backend_,
+  create_array(b, backend_, compressor_,
                {"features",
                 "<i4",
                 {"corners", "tracked", "inliers"},
@@ -308,16 +310,17 @@ void RunStore::write_motions(std::span<const Motion> motions) {
                n)
       .write_all<std::int32_t>(features);
   create_array(
-      b, backend_,
+      b, backend_, compressor_,
       {"status",
        "|u1",
        {},
        "0 ok, 1 no_features, 2 too_few_tracks, 3 fit_failed, 4 first_frame, 5 missing_frame"},
       n)
       .write_all<std::uint8_t>(status);
-  create_array(b, backend_, {"valid", "|b1", {}, "the pair's motion was measured (status ok)"}, n)
+  create_array(b, backend_, compressor_,
+               {"valid", "|b1", {}, "the pair's motion was measured (status ok)"}, n)
       .write_all_bytes(valid.data());
-  create_array(b, backend_,
+  create_array(b, backend_, compressor_,
                {"scene_score",
                 "<f8",
                 {},
@@ -367,23 +370,25 @@ void RunStore::write_path(const path::PathResult& path) {
     correction.insert(correction.end(), {c.dx, c.dy, c.da, c.zoom});
   std::vector<std::uint8_t> outlier(path.outlier.begin(), path.outlier.end());
   auto& b = *backend_;
-  create_array(b, backend_,
+  create_array(b, backend_, compressor_,
                {"trajectory",
                 "<f8",
                 {"x", "y", "a"},
                 "raw camera path: the motions composed (pixels, radians)"},
                n)
       .write_all<double>(rows3(path.trajectory));
-  create_array(b, backend_, {"smoothed", "<f8", {"x", "y", "a"}, "smoothed camera path"}, n)
+  create_array(b, backend_, compressor_,
+               {"smoothed", "<f8", {"x", "y", "a"}, "smoothed camera path"}, n)
       .write_all<double>(rows3(path.smoothed));
-  create_array(b, backend_,
+  create_array(b, backend_, compressor_,
                {"lof", "<f8", {}, "Local Outlier Factor of the pair row (1 = inlier-like)"}, n)
       .write_all<double>(path.lof);
-  create_array(b, backend_, {"outlier", "|b1", {}, "LOF > threshold"}, n)
+  create_array(b, backend_, compressor_, {"outlier", "|b1", {}, "LOF > threshold"}, n)
       .write_all_bytes(outlier.data());
-  create_array(b, backend_, {"radius", "<i4", {}, "smoothing half width used, frames"}, n)
+  create_array(b, backend_, compressor_, {"radius", "<i4", {}, "smoothing half width used, frames"},
+               n)
       .write_all<std::int32_t>(std::vector<std::int32_t>(path.radius.begin(), path.radius.end()));
-  create_array(b, backend_,
+  create_array(b, backend_, compressor_,
                {"correction",
                 "<f8",
                 {"dx", "dy", "da", "zoom"},

@@ -23,6 +23,7 @@
 #include "core/types.hpp"
 #include "path/path.hpp"
 #include "store/backend.hpp"
+#include "store/codec.hpp"
 
 namespace sw::store {
 
@@ -35,6 +36,8 @@ struct RunDescription {
   nlohmann::json input;     // name, size, fingerprint, stream facts, stillwater version
   nlohmann::json analysis;  // motion parameters
   nlohmann::json path;      // path parameters
+  // Compressor of the per-frame arrays (Blosc lz4 by default, as zarr-python's default).
+  Compressor compressor = Compressor::blosc();
 };
 
 // A segment's measured pairs: motions of frames (first, first + count).
@@ -51,6 +54,7 @@ class RunStore {
   static RunStore open(const std::string& location, const RunDescription& run);
 
   const std::string& location() const { return location_; }
+  const Compressor& compressor() const { return compressor_; }
   Backend& backend() { return *backend_; }
   std::shared_ptr<Backend> backend_ptr() const { return backend_; }
 
@@ -103,6 +107,7 @@ class RunStore {
   std::shared_ptr<S3Backend> s3_;              // the same backend when on S3, else null
   std::shared_ptr<ScratchDir> piece_scratch_;  // S3 stores: where pieces are encoded
   bool path_current_ = false;
+  Compressor compressor_ = Compressor::blosc();
 };
 
 // SHA-256 of bytes, hex; used for render keys.

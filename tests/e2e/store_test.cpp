@@ -137,6 +137,30 @@ TEST_F(Store, AnalyzeReadsFramesThatDaskWrote) {
   EXPECT_LT(ea, 1e-3);
 }
 
+TEST_F(Store, EveryCompressorReadsBackTheSameNumbers) {
+  for (const std::string name : {"blosc-lz4", "blosc-zstd", "zstd", "none"}) {
+    const auto r = run_stillwater({"analyze", dir.file("in.mp4"), "--store",
+                                   dir.file(name + ".zarr"), "--store-compressor", name, "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const auto out = python(
+      "import zarr, numpy as np\n"
+      "d = '" +
+      dir.path().string() +
+      "/'\n"
+      "ref = zarr.open_group(d + 'blosc-lz4.zarr', mode='r')\n"
+      "ids = {'blosc-zstd': ('blosc', 'zstd'), 'zstd': ('zstd', None), 'none': None}\n"
+      "for name, want in ids.items():\n"
+      "    g = zarr.open_group(d + name + '.zarr', mode='r')\n"
+      "    for a in ('motion', 'trajectory', 'correction', 'lof', 'status', 'pts'):\n"
+      "        assert np.array_equal(g[a][:], ref[a][:]), (name, a)\n"
+      "    c = g['motion'].compressor\n"
+      "    got = None if c is None else (c.codec_id, getattr(c, 'cname', None))\n"
+      "    assert got == want, (name, got)\n"
+      "print('ok')\n");
+  EXPECT_EQ(out, "ok\n");
+}
+
 void expect_one_line_failure(const RunResult& r, const std::string& needle) {
   EXPECT_EQ(r.exit_code, 1);
   ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
