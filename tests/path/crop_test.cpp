@@ -173,17 +173,30 @@ TEST(Cuts, EachShotIsSmoothedOnItsOwn) {
 
 TEST(Cuts, ThresholdsAndUnknownScores) {
   std::vector<Motion> m = to_motions(testing::shake_rows(10, 2));
-  m[3].scene_score = 0.45;  // usable motion, above cut_threshold
+  for (auto& motion : m) motion.scene_score = 0.02;  // within a shot
+  m[2].scene_score = 0.45;  // usable motion, above cut_threshold: a cut
   m[5].scene_score = 0.25;  // usable motion, below it: not a cut
-  m[6].scene_score = 0.25;  // unusable motion, above cut_threshold_invalid: a cut
-  m[6].status = MotionStatus::fit_failed;
-  m[8].scene_score = std::nan("");
+  m[8].scene_score = 0.25;  // unusable motion, above cut_threshold_invalid: a cut
+  m[8].status = MotionStatus::fit_failed;
+  m[10].scene_score = std::nan("");
   PathParams p;
   const auto cut = detect_cuts(m, p);
-  EXPECT_EQ(cut, (std::vector<std::uint8_t>{0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0}));
+  EXPECT_EQ(cut, (std::vector<std::uint8_t>{0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0}));
   p.cut_threshold = 0;
   const auto none = detect_cuts(m, p);
   EXPECT_EQ(std::count(none.begin(), none.end(), 1), 0);
+}
+
+TEST(Cuts, RunOfHighScoresIsNotACut) {
+  // Continuous change (a whip pan through motion blur): every pair scores high, none stands out.
+  std::vector<Motion> m = to_motions(testing::shake_rows(10, 3));
+  for (auto& motion : m) motion.scene_score = 0.02;
+  for (std::size_t i = 3; i <= 6; ++i) {
+    m[i].scene_score = 0.5 + 0.05 * static_cast<double>(i);
+    m[i].status = MotionStatus::fit_failed;
+  }
+  const auto cut = detect_cuts(m, PathParams{});
+  EXPECT_EQ(std::count(cut.begin(), cut.end(), 1), 0);
 }
 
 }  // namespace
