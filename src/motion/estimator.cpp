@@ -17,6 +17,8 @@
 // Implementation of the Lucas Kanade Feature Tracker", Intel, 2000.
 #include "motion/estimator.hpp"
 
+#include "core/plane_depth.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -57,29 +59,10 @@ void validate(const MotionParams& p) {
   require(p.ransac_threshold_px > 0, "ransac_threshold_px", "> 0", p.ransac_threshold_px);
 }
 
-// The plane as an 8-bit cv::Mat: a header over the caller's memory for 8-bit samples (no
-// copy); deeper samples are shifted right by (bit_depth - 8) into `buffer`, as the recipe's
-// 8-bit analysis expects. Samples above the declared depth saturate instead of wrapping.
-cv::Mat luma_to_8bit(const PlaneView& plane, int bit_depth, cv::Mat& buffer) {
-  auto* data = const_cast<std::uint8_t*>(plane.data);  // cv::Mat has no const header
-  const auto step = static_cast<std::size_t>(plane.stride);
-  if (plane.bytes_per_sample == 1) return cv::Mat(plane.height, plane.width, CV_8UC1, data, step);
-  if (plane.bytes_per_sample != 2 || bit_depth < 8 || bit_depth > 16) {
-    throw Error("motion", "expected 8-bit samples or 16-bit words of 8..16 bits, got " +
-                              std::to_string(plane.bytes_per_sample) + "-byte samples of " +
-                              std::to_string(bit_depth) + " bits");
-  }
-  const cv::Mat deep(plane.height, plane.width, CV_16UC1, data, step);
-  buffer.create(plane.height, plane.width, CV_8UC1);
-  const int shift = bit_depth - 8;
-  for (int y = 0; y < plane.height; ++y) {
-    const std::uint16_t* in = deep.ptr<std::uint16_t>(y);
-    std::uint8_t* out = buffer.ptr<std::uint8_t>(y);
-    for (int x = 0; x < plane.width; ++x) {
-      out[x] = static_cast<std::uint8_t>(std::min(in[x] >> shift, 255));
-    }
-  }
-  return buffer;
+// An 8-bit plane as a cv::Mat header (no copy; cv::Mat has no const header).
+cv::Mat as_mat(const PlaneView& plane) {
+  return cv::Mat(plane.height, plane.width, CV_8UC1, const_cast<std::uint8_t*>(plane.data),
+                 static_cast<std::size_t>(plane.stride));
 }
 
 // Scene score (see Motion::scene_score): a 32-bin luma histogram per analysis image, counted
@@ -216,7 +199,7 @@ struct MotionEstimator::Impl {
                                 std::to_string(luma.height) +
                                 (luma.data == nullptr ? " without data" : ""));
     }
-    const cv::Mat full = luma_to_8bit(luma, frame.bit_depth, deep_buffer);
+    const cv::Mat full = as_mat(plane_to_8bit(luma, frame.bit_depth, deep_buffer, "motion"));
     const cv::Mat* analysis = &full;
     if (geometry.width != width) {
       cv::resize(full, small, cv::Size(geometry.width, geometry.height), 0, 0, cv::INTER_AREA);
@@ -247,10 +230,10 @@ struct MotionEstimator::Impl {
   double ransac_threshold_full = 0;
 
   // Reused between frames so that the steady state allocates (almost) nothing of its own.
-  cv::Mat deep_buffer;               // 8-bit copy of a deeper-than-8-bit luma plane
-  cv::Mat small;                     // the analysis image of the current frame
-  cv::Mat last_analysis;             // header of the last pushed frame's analysis image
-  std::vector<cv::Mat> pyramids[2];  // pyramids[next] receives the current frame
+  std::vector<std::uint8_t> deep_buffer;  // 8-bit copy of a deeper-than-8-bit luma plane
+  cv::Mat small;                          // the analysis image of the current frame
+  cv::Mat last_analysis;                  // header of the last pushed frame's analysis image
+  std::vector<cv::Mat> pyramids[2];       // pyramids[next] receives the current frame
   std::array<std::int64_t, kSceneBins> histograms[2];  // luma histograms, indexed like pyramids
   int next = 0;
   bool has_previous = false;

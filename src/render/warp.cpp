@@ -13,6 +13,8 @@
 //    integer shift has zero fractional part, so it copies samples unchanged.
 #include "render/warp.hpp"
 
+#include "core/plane_depth.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -30,29 +32,10 @@ std::string size_text(int w, int h) {
   return std::to_string(w) + "x" + std::to_string(h);
 }
 
-// The plane as an 8-bit cv::Mat: a header over the caller's memory for 8-bit samples (no
-// copy); deeper samples are shifted right by (bit_depth - 8) into `buffer`. Samples above the
-// declared depth saturate instead of wrapping.
-cv::Mat plane_to_8bit(const PlaneView& plane, int bit_depth, cv::Mat& buffer) {
-  auto* data = const_cast<std::uint8_t*>(plane.data);  // cv::Mat has no const header
-  const auto step = static_cast<std::size_t>(plane.stride);
-  if (plane.bytes_per_sample == 1) return cv::Mat(plane.height, plane.width, CV_8UC1, data, step);
-  if (plane.bytes_per_sample != 2 || bit_depth < 8 || bit_depth > 16) {
-    throw Error("render", "expected 8-bit samples or 16-bit words of 8..16 bits, got " +
-                              std::to_string(plane.bytes_per_sample) + "-byte samples of " +
-                              std::to_string(bit_depth) + " bits");
-  }
-  const cv::Mat deep(plane.height, plane.width, CV_16UC1, data, step);
-  buffer.create(plane.height, plane.width, CV_8UC1);
-  const int shift = bit_depth - 8;
-  for (int y = 0; y < plane.height; ++y) {
-    const std::uint16_t* in = deep.ptr<std::uint16_t>(y);
-    std::uint8_t* out = buffer.ptr<std::uint8_t>(y);
-    for (int x = 0; x < plane.width; ++x) {
-      out[x] = static_cast<std::uint8_t>(std::min(in[x] >> shift, 255));
-    }
-  }
-  return buffer;
+// An 8-bit plane as a cv::Mat header (no copy; cv::Mat has no const header).
+cv::Mat as_mat(const PlaneView& plane) {
+  return cv::Mat(plane.height, plane.width, CV_8UC1, const_cast<std::uint8_t*>(plane.data),
+                 static_cast<std::size_t>(plane.stride));
 }
 
 void check_sizes(const FrameView& in, const MutableFrameView& out) {
@@ -117,14 +100,14 @@ void warp_frame(const FrameView& in, const Transform2D& transform, const WarpPar
 
   // One conversion buffer per thread, reused across frames and planes (each plane is fully
   // consumed before the next is converted).
-  thread_local cv::Mat deep_buffer;
+  thread_local std::vector<std::uint8_t> deep_buffer;
   for (int k = 0; k < 3; ++k) {
     const PlaneView& src_plane = in.planes[k];
     MutablePlaneView& dst_plane = out.planes[k];
     if (src_plane.data == nullptr) continue;  // e.g. a grey-only frame
     const int shift_x = k == 0 ? 0 : in.chroma_shift_x;
     const int shift_y = k == 0 ? 0 : in.chroma_shift_y;
-    const cv::Mat src = plane_to_8bit(src_plane, in.bit_depth, deep_buffer);
+    const cv::Mat src = as_mat(plane_to_8bit(src_plane, in.bit_depth, deep_buffer, "render"));
     cv::Mat dst(dst_plane.height, dst_plane.width, CV_8UC1, dst_plane.data,
                 static_cast<std::size_t>(dst_plane.stride));
     // Limited-range black: Y 16, Cb/Cr 128.
