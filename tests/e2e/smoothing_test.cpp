@@ -13,6 +13,7 @@
 #include <opencv2/videoio.hpp>
 
 #include "e2e/cli.hpp"
+#include "e2e/path_csv.hpp"
 #include "path/crop.hpp"
 #include "path/path.hpp"
 #include "report/jitter.hpp"
@@ -22,47 +23,10 @@
 namespace sw::test {
 namespace {
 
-using Table = std::map<std::string, std::vector<double>>;
-
-Table read_csv(const std::string& file) {
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> header;
-  std::istringstream h(line);
-  for (std::string cell; std::getline(h, cell, ',');) header.push_back(cell);
-  Table t;
-  while (std::getline(in, line)) {
-    std::istringstream row(line);
-    std::size_t k = 0;
-    for (std::string cell; std::getline(row, cell, ','); ++k) {
-      char* end = nullptr;
-      const double v = std::strtod(cell.c_str(), &end);
-      t[header[k]].push_back(end == cell.c_str() ? std::nan("") : v);
-    }
-  }
-  return t;
-}
-
-std::vector<Transform2D> corrections(const Table& t) {
-  std::vector<Transform2D> c;
-  for (std::size_t i = 0; i < t.at("corr_dx").size(); ++i)
-    c.push_back({t.at("corr_dx")[i], t.at("corr_dy")[i], t.at("corr_da")[i], t.at("zoom")[i]});
-  return c;
-}
-
-// The output's camera path: truth composed with the correction (see stabilize_test.cpp).
+// The output's camera path: truth composed with the correction (see path_csv.hpp).
 double output_jitter(const ClipTruth& truth, const std::vector<Transform2D>& corr,
                      const ClipSpec& spec) {
-  std::vector<path::Vec3> out;
-  for (std::size_t i = 0; i < truth.camera.size(); ++i) {
-    const auto& t = truth.camera[i];
-    const auto& c = corr[i];
-    const double cs = std::cos(c.da), sn = std::sin(c.da);
-    out.push_back({c.zoom * (cs * t.dx - sn * t.dy) + c.dx, c.zoom * (sn * t.dx + cs * t.dy) + c.dy,
-                   t.da + c.da});
-  }
-  return report::residual_jitter(out, spec.width, spec.height).corner_px;
+  return report::residual_jitter(output_path(truth, corr), spec.width, spec.height).corner_px;
 }
 
 // Near-black pixels (Y <= 17: the black border is Y = 16) in a band of `band` pixels along
@@ -111,7 +75,7 @@ TEST(Smoothing, L1AndAutoCropLeaveNoBorderAndL1IsSteadier) {
     args.insert(args.end(), extra.begin(), extra.end());
     const auto result = run_stillwater(args);
     EXPECT_EQ(result.exit_code, 0) << result.err;
-    return corrections(read_csv(dir.file(name + ".csv")));
+    return corrections(read_path_csv(dir.file(name + ".csv")));
   };
   const auto ma = stabilize("ma", {"--smoother", "ma", "--crop", "auto"});
   ASSERT_EQ(ma.size(), truth.camera.size());
@@ -166,7 +130,7 @@ TEST(Smoothing, HardCutIsNotSmoothedAcross) {
     args.insert(args.end(), extra.begin(), extra.end());
     const auto result = run_stillwater(args);
     EXPECT_EQ(result.exit_code, 0) << result.err;
-    return read_csv(dir.file(name + ".csv"));
+    return read_path_csv(dir.file(name + ".csv"));
   };
   const Table with = run("cuts", {});
   const Table without = run("nocuts", {"--cut-threshold", "0"});

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "e2e/cli.hpp"
+#include "e2e/path_csv.hpp"
 #include "path/path.hpp"
 #include "report/jitter.hpp"
 #include "support/synthetic_clip.hpp"
@@ -14,49 +15,6 @@
 
 namespace sw::test {
 namespace {
-
-// Per-frame corrections read back from --path-csv.
-std::vector<Transform2D> read_corrections(const std::string& csv) {
-  std::ifstream in(csv);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> header;
-  {
-    std::istringstream h(line);
-    for (std::string cell; std::getline(h, cell, ',');) header.push_back(cell);
-  }
-  auto column = [&](const std::string& name) {
-    for (std::size_t i = 0; i < header.size(); ++i)
-      if (header[i] == name) return i;
-    throw std::runtime_error("no column " + name);
-  };
-  const auto cdx = column("corr_dx"), cdy = column("corr_dy"), cda = column("corr_da"),
-             czoom = column("zoom");
-  std::vector<Transform2D> corrections;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::istringstream row(line);
-    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
-    corrections.push_back({std::stod(cells[cdx]), std::stod(cells[cdy]), std::stod(cells[cda]),
-                           std::stod(cells[czoom])});
-  }
-  return corrections;
-}
-
-// What the output shows: frame i of the input shows texture point p at R(a_i) p + t_i; the
-// correction maps frame point q to zoom R(c_a) q + c_d. Their composition is the output's
-// camera path, which a perfect stabilizer makes smooth.
-std::vector<path::Vec3> output_path(const ClipTruth& truth, const std::vector<Transform2D>& corr) {
-  std::vector<path::Vec3> out;
-  for (std::size_t i = 0; i < truth.camera.size(); ++i) {
-    const auto& t = truth.camera[i];
-    const auto& c = corr[i];
-    const double cs = std::cos(c.da), sn = std::sin(c.da);
-    out.push_back({c.zoom * (cs * t.dx - sn * t.dy) + c.dx, c.zoom * (sn * t.dx + cs * t.dy) + c.dy,
-                   t.da + c.da});
-  }
-  return out;
-}
 
 std::vector<path::Vec3> camera_path(const ClipTruth& truth) {
   std::vector<path::Vec3> out;
@@ -88,13 +46,12 @@ TEST(Stabilize, RemovesKnownShakeFromSyntheticClip) {
                                       "--path-csv", dir.file("path.csv")});
   ASSERT_EQ(result.exit_code, 0) << result.err;
 
-  const auto corrections = read_corrections(dir.file("path.csv"));
-  ASSERT_EQ(corrections.size(), truth.camera.size());
+  const auto corr = corrections(read_path_csv(dir.file("path.csv")));
+  ASSERT_EQ(corr.size(), truth.camera.size());
   const double input_jitter =
       report::residual_jitter(camera_path(truth), spec.width, spec.height).translation_px;
   const double output_jitter =
-      report::residual_jitter(output_path(truth, corrections), spec.width, spec.height)
-          .translation_px;
+      report::residual_jitter(output_path(truth, corr), spec.width, spec.height).translation_px;
   EXPECT_GT(input_jitter, 5.0) << "the synthetic input must be clearly shaky";
   EXPECT_LT(output_jitter, 0.5) << "residual jitter against the known shake: " << output_jitter
                                 << " px (input " << input_jitter << " px)";
