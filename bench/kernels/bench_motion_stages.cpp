@@ -17,6 +17,8 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/video/tracking.hpp>
 
+#include "bench_scene.hpp"
+
 namespace {
 
 constexpr int kWidth = 1920;
@@ -29,32 +31,8 @@ constexpr double kQuality = 0.01;
 constexpr double kMinDistance = 10;
 constexpr int kBlock = 3;
 
-// Blurred seeded noise with rectangles (as in bench_motion_warp.cpp): a detailed frame.
-cv::Mat scene(int width, int height, std::uint64_t seed) {
-  cv::RNG rng(seed);
-  cv::Mat noise(height, width, CV_32FC1);
-  rng.fill(noise, cv::RNG::NORMAL, 0, 1);
-  cv::GaussianBlur(noise, noise, cv::Size(), 2.0);
-  cv::Mat out;
-  cv::normalize(noise, out, 40, 215, cv::NORM_MINMAX, CV_8UC1);
-  for (int i = 0; i < 400; ++i) {
-    const cv::Point p(rng.uniform(0, width), rng.uniform(0, height));
-    cv::rectangle(out, p, p + cv::Point(rng.uniform(8, 60), rng.uniform(8, 60)),
-                  cv::Scalar(rng.uniform(0, 256)), cv::FILLED);
-  }
-  return out;
-}
-
-// The same scene moved by 3.4 px, -1.2 px and 0.005 rad about the centre.
-cv::Mat moved(const cv::Mat& a) {
-  const double c = std::cos(0.005), s = std::sin(0.005);
-  const double cx = (a.cols - 1) / 2.0, cy = (a.rows - 1) / 2.0;
-  const cv::Matx23d forward(c, -s, cx - (c * cx - s * cy) + 3.4,  //
-                            s, c, cy - (s * cx + c * cy) - 1.2);
-  cv::Mat b;
-  cv::warpAffine(a, b, forward, a.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT_101);
-  return b;
-}
+using sw::bench::moved;
+using sw::bench::scene;
 
 cv::Mat downscaled(const cv::Mat& full) {
   cv::Mat small;
@@ -73,7 +51,8 @@ void BM_LumaDownscale1080pTo640(benchmark::State& state) {
   const cv::Mat y = scene(kWidth, kHeight, 1);
   const int stride = kWidth + 64;
   std::vector<std::uint8_t> decoded(static_cast<std::size_t>(stride) * kHeight * 3 / 2);
-  for (int r = 0; r < kHeight; ++r) std::copy_n(y.ptr(r), kWidth, &decoded[std::size_t(r) * stride]);
+  for (int r = 0; r < kHeight; ++r)
+    std::copy_n(y.ptr(r), kWidth, &decoded[std::size_t(r) * stride]);
   cv::Mat small;
   for (auto _ : state) {
     const cv::Mat luma(kHeight, kWidth, CV_8UC1, decoded.data(), static_cast<std::size_t>(stride));
@@ -107,8 +86,8 @@ void BM_Corners640(benchmark::State& state) {
   const cv::Mat small = downscaled(scene(kWidth, kHeight, 1));
   std::vector<cv::Point2f> corners;
   for (auto _ : state) {
-    cv::goodFeaturesToTrack(small, corners, kCorners, kQuality, kMinDistance, cv::noArray(),
-                            kBlock, false);
+    cv::goodFeaturesToTrack(small, corners, kCorners, kQuality, kMinDistance, cv::noArray(), kBlock,
+                            false);
     benchmark::DoNotOptimize(corners.data());
   }
   state.counters["corners"] = static_cast<double>(corners.size());

@@ -13,6 +13,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "bench_scene.hpp"
 #include "motion/estimator.hpp"
 #include "render/warp.hpp"
 
@@ -21,21 +22,8 @@ namespace {
 constexpr int kWidth = 1920;
 constexpr int kHeight = 1080;
 
-// Blurred seeded noise with rectangles: plenty of corners, like a detailed real frame.
-cv::Mat scene(int width, int height, std::uint64_t seed) {
-  cv::RNG rng(seed);
-  cv::Mat noise(height, width, CV_32FC1);
-  rng.fill(noise, cv::RNG::NORMAL, 0, 1);
-  cv::GaussianBlur(noise, noise, cv::Size(), 2.0);
-  cv::Mat out;
-  cv::normalize(noise, out, 40, 215, cv::NORM_MINMAX, CV_8UC1);
-  for (int i = 0; i < 400; ++i) {
-    const cv::Point p(rng.uniform(0, width), rng.uniform(0, height));
-    cv::rectangle(out, p, p + cv::Point(rng.uniform(8, 60), rng.uniform(8, 60)),
-                  cv::Scalar(rng.uniform(0, 256)), cv::FILLED);
-  }
-  return out;
-}
+using sw::bench::moved;
+using sw::bench::scene;
 
 sw::PlaneView view(const cv::Mat& m) {
   return {m.data, static_cast<int>(m.step[0]), m.cols, m.rows, 1};
@@ -57,12 +45,7 @@ double minimum(const std::vector<double>& v) {
 // Alternates two frames 3.4 px and 0.005 rad apart, so every push measures a real pair.
 void BM_MotionPush1080pAt640(benchmark::State& state) {
   const cv::Mat a = scene(kWidth, kHeight, 1);
-  cv::Mat b;
-  const double c = std::cos(0.005), s = std::sin(0.005);
-  const double cx = (kWidth - 1) / 2.0, cy = (kHeight - 1) / 2.0;
-  const cv::Matx23d forward(c, -s, cx - (c * cx - s * cy) + 3.4,  //
-                            s, c, cy - (s * cx + c * cy) - 1.2);
-  cv::warpAffine(a, b, forward, a.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT_101);
+  const cv::Mat b = moved(a);
   const cv::Mat grey(kHeight / 2, kWidth / 2, CV_8UC1, cv::Scalar(128));
   const sw::FrameView frames[2] = {frame_view(a, grey, grey), frame_view(b, grey, grey)};
 
