@@ -8,7 +8,6 @@
 #include "cli/progress.hpp"
 #include "cli/run_options.hpp"
 #include "core/error.hpp"
-#include "io/library_log.hpp"
 #include "report/jitter.hpp"
 
 namespace sw::cli {
@@ -20,9 +19,7 @@ constexpr unsigned kGroups = kExecGroup | kAnalysisGroup | kPathGroup;
 std::vector<Option> analyze_options() {
   std::vector<Option> t;
   append_options(t, kGroups);
-  t.push_back(flag_option("--quiet", "no progress bar and no summary", 'q'));
-  t.push_back(flag_option("--verbose", "also show FFmpeg's own log messages on stderr"));
-  t.push_back(flag_option("--help", "show this help", 'h'));
+  append_console_options(t, "no progress bar and no summary");
   return t;
 }
 
@@ -43,22 +40,17 @@ int cmd_analyze(std::span<char* const> argv) {
                stdout);
     return 0;
   }
-  if (args.positional.size() != 1) {
-    throw Error("analyze",
-                "expected exactly one input, got " + std::to_string(args.positional.size()) +
-                    " (see --help)",
-                ExitCode::usage);
-  }
+  const std::string input = single_positional(args, "analyze", "input");
   if (args.text("--store").empty())
     throw Error("analyze", "missing --store DIR.zarr (see --help)", ExitCode::usage);
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
-  if (args.flag("--verbose")) io::set_library_log(true);
+  apply_verbose(args);
   const bool quiet = args.flag("--quiet");
   const exec::RunOptions options = run_options_from(args, kGroups);
 
   RunReport report(options, quiet, args.flag("--verbose"));
-  exec::Prepared run = exec::prepare(args.positional[0], options);
+  exec::Prepared run = exec::prepare(input, options);
   const auto analysis = analyze_pass(run, options, !quiet && ProgressBar::stderr_is_terminal());
   const path::PathResult path = path_pass(run, options, analysis.motions);
   if (!quiet) {

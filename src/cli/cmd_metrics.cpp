@@ -15,9 +15,9 @@
 #include "cli/options.hpp"
 #include "cli/passes.hpp"
 #include "cli/progress.hpp"
+#include "cli/run_options.hpp"
 #include "core/error.hpp"
 #include "exec/pipeline.hpp"
-#include "io/library_log.hpp"
 #include "report/jitter.hpp"
 #include "report/summary.hpp"
 
@@ -27,15 +27,14 @@ namespace {
 
 std::vector<Option> metrics_options() {
   const std::string cores = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
-  return {
+  std::vector<Option> t = {
       number_option("--analysis-width", "PX",
                     "width of the luma used for motion analysis; 0 = full size", "640", 0, 16384),
       number_option("--threads", "N", "worker threads", cores, 1, 1024),
       flag_option("--json", "print JSON instead of a table"),
-      flag_option("--quiet", "no progress bars", 'q'),
-      flag_option("--verbose", "also show FFmpeg's own log messages on stderr"),
-      flag_option("--help", "show this help", 'h'),
   };
+  append_console_options(t, "no progress bars");
+  return t;
 }
 
 report::VideoSide measure(const std::string& file, const exec::RunOptions& options, bool bars) {
@@ -105,7 +104,7 @@ int cmd_metrics(std::span<char* const> argv) {
   exec::RunOptions options;
   options.motion.analysis_width = static_cast<int>(args.integer("--analysis-width"));
   options.threads = static_cast<int>(args.integer("--threads"));
-  if (args.flag("--verbose")) io::set_library_log(true);
+  apply_verbose(args);
   const bool bars = !args.flag("--quiet") && ProgressBar::stderr_is_terminal();
 
   if (args.positional.size() == 2) {

@@ -10,7 +10,6 @@
 #include "cli/progress.hpp"
 #include "cli/run_options.hpp"
 #include "core/error.hpp"
-#include "io/library_log.hpp"
 
 namespace sw::cli {
 
@@ -27,9 +26,7 @@ std::vector<Option> render_options() {
                   "below, instead of using the store's correction array"),
   };
   append_options(t, kGroups);
-  t.push_back(flag_option("--quiet", "no progress bar and no summary", 'q'));
-  t.push_back(flag_option("--verbose", "also show FFmpeg's own log messages on stderr"));
-  t.push_back(flag_option("--help", "show this help", 'h'));
+  append_console_options(t, "no progress bar and no summary");
   return t;
 }
 
@@ -52,13 +49,7 @@ int cmd_render(std::span<char* const> argv) {
         stdout);
     return 0;
   }
-  if (args.positional.size() != 1) {
-    throw Error("render",
-                "expected exactly one input file, got " + std::to_string(args.positional.size()) +
-                    " (see --help)",
-                ExitCode::usage);
-  }
-  const std::string input = args.positional[0];
+  const std::string input = single_positional(args, "render", "input file");
   const std::string output = args.text("--output");
   if (output.empty()) throw Error("render", "missing -o OUT (see --help)", ExitCode::usage);
   if (args.text("--store").empty())
@@ -66,7 +57,7 @@ int cmd_render(std::span<char* const> argv) {
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
   check_output_path(input, output, args.flag("--overwrite"));
-  if (args.flag("--verbose")) io::set_library_log(true);
+  apply_verbose(args);
   const bool quiet = args.flag("--quiet");
   const exec::RunOptions options = run_options_from(args, kGroups);
 

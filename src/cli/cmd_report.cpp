@@ -6,8 +6,8 @@
 #include "cli/commands.hpp"
 #include "cli/console.hpp"
 #include "cli/options.hpp"
+#include "cli/run_options.hpp"
 #include "core/error.hpp"
-#include "io/library_log.hpp"
 #include "report/html_report.hpp"
 
 namespace sw::cli {
@@ -15,7 +15,7 @@ namespace sw::cli {
 namespace {
 
 std::vector<Option> report_options() {
-  return {
+  std::vector<Option> t = {
       text_option("--output", "FILE", "the HTML file to write", "", 'o'),
       text_option("--input", "FILE",
                   "the input video, for frames (default: the path recorded in the store)", ""),
@@ -25,10 +25,9 @@ std::vector<Option> report_options() {
                   "also measure input vs stabilized video from the pictures (decodes both; "
                   "needs --video)"),
       number_option("--frames", "N", "moments shown before/after", "4", 0, 64),
-      flag_option("--quiet", "no summary line", 'q'),
-      flag_option("--verbose", "also show FFmpeg's own log messages on stderr"),
-      flag_option("--help", "show this help", 'h'),
   };
+  append_console_options(t, "no summary line");
+  return t;
 }
 
 }  // namespace
@@ -48,19 +47,14 @@ int cmd_report(std::span<char* const> argv) {
                stdout);
     return 0;
   }
-  if (args.positional.size() != 1) {
-    throw Error("report",
-                "expected exactly one store, got " + std::to_string(args.positional.size()) +
-                    " (see --help)",
-                ExitCode::usage);
-  }
+  const std::string store = single_positional(args, "report", "store");
   const std::string html = args.text("--output");
   if (html.empty()) throw Error("report", "missing -o REPORT.html (see --help)", ExitCode::usage);
   if (args.flag("--measure") && args.text("--video").empty())
     throw Error("report", "--measure needs --video OUT (see --help)", ExitCode::usage);
-  if (args.flag("--verbose")) io::set_library_log(true);
+  apply_verbose(args);
 
-  report::RunData run = report::load_run(args.positional[0]);
+  report::RunData run = report::load_run(store);
   if (args.given("--input")) run.input = args.text("--input");
   report::ReportOptions options;
   options.output_video = args.text("--video");
@@ -68,7 +62,7 @@ int cmd_report(std::span<char* const> argv) {
   options.snapshots = static_cast<int>(args.integer("--frames"));
   options.analysis_width = run.analysis_width;
   const auto warnings = report::write_report(html, run, options);
-  warn_all(args.positional[0], warnings);
+  warn_all(store, warnings);
   if (!args.flag("--quiet")) {
     std::printf("%s: report of %zu frames\n", html.c_str(), run.motions.size());
   }

@@ -9,7 +9,6 @@
 #include "cli/progress.hpp"
 #include "cli/run_options.hpp"
 #include "core/error.hpp"
-#include "io/library_log.hpp"
 #include "report/html_report.hpp"
 #include "report/jitter.hpp"
 
@@ -33,9 +32,7 @@ std::vector<Option> stabilize_options() {
       text_option("--report", "FILE", "also write an HTML report (see `report --help`)", ""));
   t.push_back(
       flag_option("--metrics", "print stability, cropping and border planned from the path"));
-  t.push_back(flag_option("--quiet", "no progress bars and no summary", 'q'));
-  t.push_back(flag_option("--verbose", "also show FFmpeg's own log messages on stderr"));
-  t.push_back(flag_option("--help", "show this help", 'h'));
+  append_console_options(t, "no progress bars and no summary");
   return t;
 }
 
@@ -58,19 +55,13 @@ int cmd_stabilize(std::span<char* const> argv) {
                stdout);
     return 0;
   }
-  if (args.positional.size() != 1) {
-    throw Error("stabilize",
-                "expected exactly one input file, got " + std::to_string(args.positional.size()) +
-                    " (see --help)",
-                ExitCode::usage);
-  }
-  const std::string input = args.positional[0];
+  const std::string input = single_positional(args, "stabilize", "input file");
   const std::string output = args.text("--output");
   if (output.empty()) throw Error("stabilize", "missing -o OUT (see --help)", ExitCode::usage);
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
   check_output_path(input, output, args.flag("--overwrite"));
-  if (args.flag("--verbose")) io::set_library_log(true);
+  apply_verbose(args);
   const bool quiet = args.flag("--quiet");
   const bool bars = !quiet && ProgressBar::stderr_is_terminal();
   const exec::RunOptions options = run_options_from(args, kGroups);

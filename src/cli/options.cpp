@@ -77,6 +77,17 @@ double Args::real(const std::string& name) const {
   return parse_number(name, text(name));
 }
 
+std::string single_positional(const Args& args, const std::string& command,
+                              const std::string& what) {
+  if (args.positional.size() != 1) {
+    throw Error(command,
+                "expected exactly one " + what + ", got " + std::to_string(args.positional.size()) +
+                    " (see --help)",
+                ExitCode::usage);
+  }
+  return args.positional[0];
+}
+
 Args parse_args(std::span<char* const> argv, std::span<const Option> table) {
   Args args;
   for (const Option& option : table) {

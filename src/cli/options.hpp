@@ -70,6 +70,11 @@ class Args {
   std::map<std::string, std::string> defaults_;
 };
 
+// The command's one positional argument (`what`: "input file", "store"), or a usage error
+// naming the command.
+std::string single_positional(const Args& args, const std::string& command,
+                              const std::string& what);
+
 // Parses argv[0..] (the command's own arguments, without the program and command names).
 // Throws sw::Error with ExitCode::usage on an unknown option, a missing value, a value out of
 // range or not a number.

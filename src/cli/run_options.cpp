@@ -1,5 +1,7 @@
 #include "cli/run_options.hpp"
 
+#include "io/library_log.hpp"
+
 #include <algorithm>
 #include <thread>
 
@@ -105,6 +107,16 @@ void append_options(std::vector<Option>& t, unsigned groups) {
 
 void configure_s3(const Args& args) {
   store::configure_s3(store::S3Config::from_environment(args.text("--s3-endpoint")));
+}
+
+void append_console_options(std::vector<Option>& t, const std::string& quiet_help) {
+  t.push_back(flag_option("--quiet", quiet_help, 'q'));
+  t.push_back(flag_option("--verbose", "also show FFmpeg's own log messages on stderr"));
+  t.push_back(flag_option("--help", "show this help", 'h'));
+}
+
+void apply_verbose(const Args& args) {
+  if (args.flag("--verbose")) io::set_library_log(true);
 }
 
 exec::RunOptions run_options_from(const Args& args, unsigned groups) {

@@ -22,6 +22,12 @@ void append_options(std::vector<Option>& table, unsigned groups);
 // before anything touches an s3:// name (the output check, the input, the store).
 void configure_s3(const Args& args);
 
+// --quiet (in the command's own words), --verbose and --help: every command has them.
+void append_console_options(std::vector<Option>& table, const std::string& quiet_help);
+
+// --verbose: libav's own log on stderr (main() silences it).
+void apply_verbose(const Args& args);
+
 // Reads the groups' values (given or default) into RunOptions.
 exec::RunOptions run_options_from(const Args& args, unsigned groups);
 
