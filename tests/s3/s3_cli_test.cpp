@@ -54,13 +54,8 @@ LocalRun& local_run() {
 class S3Cli : public ::testing::TestWithParam<S3Server::Kind> {
  protected:
   void SetUp() override {
-    if (GetParam() == S3Server::Kind::s3rver) {
-      if (!S3Server::s3rver_installed())
-        GTEST_SKIP() << "s3rver not installed: run `npm ci --prefix tests/s3 --no-audit --no-fund`";
-      server = S3Server::s3rver(data.file("s3rver"), "bucket");
-    } else {
-      server = S3Server::sigv4("CLIKEY", "CLISECRET");
-    }
+    server = S3Server::start(GetParam(), data.file("s3rver"), "CLIKEY", "CLISECRET");
+    if (!server) GTEST_SKIP() << S3Server::kSkipWithoutS3rver;
     S3Config c;
     c.access_key = server->key();
     c.secret_key = server->secret();

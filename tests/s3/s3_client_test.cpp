@@ -75,13 +75,8 @@ TEST(S3Url, ParsesBucketAndKey) {
 class S3ClientTest : public ::testing::TestWithParam<S3Server::Kind> {
  protected:
   void SetUp() override {
-    if (GetParam() == S3Server::Kind::s3rver) {
-      if (!S3Server::s3rver_installed())
-        GTEST_SKIP() << "s3rver not installed: run `npm ci --prefix tests/s3 --no-audit --no-fund`";
-      server = S3Server::s3rver(data.file("s3rver"), "bucket");
-    } else {
-      server = S3Server::sigv4("TESTKEY", "TESTSECRET");
-    }
+    server = S3Server::start(GetParam(), data.file("s3rver"), "TESTKEY", "TESTSECRET");
+    if (!server) GTEST_SKIP() << S3Server::kSkipWithoutS3rver;
     client = std::make_unique<S3Client>(config_for(*server));
     if (GetParam() == S3Server::Kind::sigv4) client->create_bucket("bucket");
   }

@@ -47,6 +47,17 @@ class S3Server {
   static std::string s3rver_script() { return SW_S3_TEST_DIR "/node_modules/s3rver/bin/s3rver.js"; }
   static bool s3rver_installed() { return std::filesystem::exists(s3rver_script()); }
 
+  // The server a parameterised test asks for: s3rver (data in `dir`, bucket "bucket") or the
+  // signature-checking server with key/secret. nullptr when s3rver is not installed (the
+  // caller skips, naming kSkipWithoutS3rver).
+  static std::unique_ptr<S3Server> start(Kind kind, const std::string& dir, const std::string& key,
+                                         const std::string& secret) {
+    if (kind == Kind::s3rver) return s3rver_installed() ? s3rver(dir, "bucket") : nullptr;
+    return sigv4(key, secret);
+  }
+  static constexpr const char* kSkipWithoutS3rver =
+      "s3rver not installed: run `npm ci --prefix tests/s3 --no-audit --no-fund`";
+
   ~S3Server() {
     ::kill(pid_, SIGTERM);
     int status = 0;
