@@ -97,6 +97,9 @@ class SegmentAnalyser {
   SegmentAnalyser(const AnalysisRun& run, const SegmentPlan& plan, int workers)
       : run_(run),
         plan_(plan),
+        // Fewer segments than threads (a short clip): the spare threads decode ahead while the
+        // worker measures, so even one segment keeps every core busy.
+        decoder_threads_(std::max(1, run.threads / workers)),
         sources_(static_cast<std::size_t>(workers)),
         estimators_(static_cast<std::size_t>(workers)) {}
 
@@ -104,7 +107,7 @@ class SegmentAnalyser {
     const Segment& s = plan_.segments[static_cast<std::size_t>(index)];
     auto& source = sources_[static_cast<std::size_t>(worker)];
     auto& estimator = estimators_[static_cast<std::size_t>(worker)];
-    if (!source) source = run_.make_source();
+    if (!source) source = run_.make_source(decoder_threads_);
     if (!estimator)
       estimator = std::make_unique<motion::MotionEstimator>(run_.width, run_.height, run_.motion);
     std::int64_t decoded = 0;
@@ -115,6 +118,7 @@ class SegmentAnalyser {
  private:
   const AnalysisRun& run_;
   const SegmentPlan& plan_;
+  int decoder_threads_;
   std::vector<std::unique_ptr<SegmentSource>> sources_;
   std::vector<std::unique_ptr<motion::MotionEstimator>> estimators_;
 };

@@ -53,8 +53,9 @@ nlohmann::json input_description(const Prepared& run) {
           {"stillwater_version", SW_VERSION_STRING}};
 }
 
-nlohmann::json analysis_description(const motion::MotionParams& m) {
+nlohmann::json analysis_description(const motion::MotionParams& m, bool deblock) {
   return {{"analysis_width", m.analysis_width},
+          {"deblock", deblock},
           {"max_corners", m.max_corners},
           {"quality", m.quality},
           {"min_distance_1080p", m.min_distance_1080p},
@@ -192,8 +193,9 @@ Prepared prepare(const std::string& input, const RunOptions& options) {
   }
   std::int64_t segment_frames = options.segment_frames;
   if (!options.store.empty()) {
-    store::RunDescription description{input_description(run), analysis_description(options.motion),
-                                      path_description(options.path)};
+    store::RunDescription description{
+        input_description(run), analysis_description(options.motion, options.analysis_deblock),
+        path_description(options.path)};
     description.compressor = options.store_compressor == "blosc-zstd"
                                  ? store::Compressor::blosc("zstd")
                              : options.store_compressor == "zstd" ? store::Compressor::zstd()
@@ -227,6 +229,7 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
 
   AnalysisRun job;
   io::ReaderOptions reader_options;
+  reader_options.skip_loop_filter = !options.analysis_deblock;
   job.make_source = run.zarr_frames ? zarr_source_factory(run.input)
                                     : video_source_factory(run.input, run.index, reader_options);
   job.input = run.input;

@@ -47,6 +47,10 @@ struct RunOptions {
   // `render` from a store cuts its GOPs where `stabilize` or an earlier render did.
   bool segment_frames_given = true;
   motion::MotionParams motion;
+  // Decode the analysis pass with the codec's in-loop deblocking filter. Off by default: the
+  // frames are downscaled for analysis anyway, and skipping it is a quarter of the decode
+  // (bench/README.md shows the footage's stabilization scores with and without).
+  bool analysis_deblock = false;
   path::PathParams path;
   render::WarpParams warp;
   io::EncodeOptions encode;

@@ -54,15 +54,23 @@ std::int64_t render_segment(const RenderRun& run, io::VideoReader& reader, const
   return encoder.frames();
 }
 
+// The encoder's threads count against the cores: one worker per `encoder_threads` cores. Each
+// worker holds a whole encoder (about 100 MB at 1080p, lookahead and reference frames), so
+// more workers than that would add memory without adding speed. The pieces, and so the output
+// bytes, do not depend on the count.
+int render_workers(int threads, int encoder_threads, const SegmentPlan& plan) {
+  const std::int64_t by_cores = std::max(1, threads / std::max(1, encoder_threads));
+  return static_cast<int>(std::clamp<std::int64_t>(
+      by_cores, 1, std::max<std::int64_t>(1, static_cast<std::int64_t>(plan.segments.size()))));
+}
+
 // Per-worker readers, created on first use; renders one segment's piece per call.
 class SegmentRenderer {
  public:
   SegmentRenderer(const RenderRun& run, const SegmentPlan& plan)
       : run_(run),
         plan_(plan),
-        workers_(static_cast<int>(std::clamp<std::int64_t>(
-            run.threads, 1,
-            std::max<std::int64_t>(1, static_cast<std::int64_t>(plan.segments.size()))))),
+        workers_(render_workers(run.threads, run.encode.encoder_threads, plan)),
         readers_(static_cast<std::size_t>(workers_)) {
     // Frame-threaded decoding gives identical pixels, so spare threads go to the decoder.
     options_.convert_to_8bit_yuv = true;

@@ -22,6 +22,8 @@ class SegmentSource {
   virtual std::vector<std::string> warnings() const { return {}; }
 };
 
-using SourceFactory = std::function<std::unique_ptr<SegmentSource>()>;
+// Makes one worker's source; `decoder_threads` is that worker's share of the cores (frame-threaded
+// decoding gives the same pixels whatever the count).
+using SourceFactory = std::function<std::unique_ptr<SegmentSource>(int decoder_threads)>;
 
 }  // namespace sw::exec

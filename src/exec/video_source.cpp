@@ -44,7 +44,11 @@ SourceFactory video_source_factory(const std::string& path, const FrameIndex& in
                                    const io::ReaderOptions& options) {
   io::ReaderOptions with_index = options;
   with_index.index = &index;
-  return [path, with_index] { return std::make_unique<VideoSource>(path, with_index); };
+  return [path, with_index](int decoder_threads) {
+    io::ReaderOptions o = with_index;
+    o.decoder_threads = decoder_threads;
+    return std::make_unique<VideoSource>(path, o);
+  };
 }
 
 bool is_zarr_frames(const std::string& path) {
@@ -53,7 +57,7 @@ bool is_zarr_frames(const std::string& path) {
 }
 
 SourceFactory zarr_source_factory(const std::string& path) {
-  return [path] { return std::make_unique<ZarrSource>(path); };
+  return [path](int) { return std::make_unique<ZarrSource>(path); };
 }
 
 }  // namespace sw::exec
