@@ -1,7 +1,5 @@
 // stillwater's entry point: dispatch to a subcommand, and turn every sw::Error into exactly one
 // line on stderr and a meaningful exit code (see `stillwater --help`).
-#include <malloc.h>
-
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -10,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "core/error.hpp"
+#include "core/heap.hpp"
 #include "exec/mpi_session.hpp"
 #include "exec/pipeline.hpp"
 #include "io/byte_source.hpp"
@@ -50,12 +49,7 @@ void on_signal(int) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // OpenCV's corner detector and the frame buffers allocate and free a few MB per frame. glibc
-  // serves blocks that large with mmap and returns them at once, so every frame paid ~1,500
-  // page faults (a quarter of a 1080p run's system time). Keeping them in the heap instead
-  // costs nothing in peak memory: the same blocks are reused frame after frame.
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  sw::heap::keep_large_blocks();
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   sw::io::set_library_log(false);  // commands turn it on with --verbose

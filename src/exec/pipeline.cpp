@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "core/heap.hpp"
 #include "core/trace.hpp"
 #include "exec/analysis_runner.hpp"
 #include "exec/render_runner.hpp"
@@ -282,6 +283,7 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
     trace::Span io("store", "motions");
     run.store->write_motions(out.motions);
   }
+  heap::return_free_memory();  // the workers' decoders and estimators are gone
   out.seconds = seconds_since(start);
   return out;
 }

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/heap.hpp"
 #include "core/trace.hpp"
 #include "exec/pipeline.hpp"
 #include "exec/segment_job.hpp"
@@ -83,6 +84,9 @@ class SegmentRenderer {
     auto& reader = readers_[static_cast<std::size_t>(worker)];
     if (!reader) reader = std::make_unique<io::VideoReader>(run_.input, options_);
     render_segment(run_, *reader, plan_.segments[static_cast<std::size_t>(k)]);
+    // The segment's encoder is gone: its freed blocks go back to the system before the next
+    // segment's encoder allocates its own.
+    heap::return_free_memory();
   }
 
   std::vector<std::string> warnings() const {
