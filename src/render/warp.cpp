@@ -1,6 +1,6 @@
 // Per plane, the luma-space similarity T(p) = A p + t (A = zoom * R(da), p about the frame
-// centre) is rewritten in that plane's own pixel grid and handed to cv::warpAffine as an
-// inverse map, writing straight into the output plane:
+// centre) is rewritten in that plane's own pixel grid and handed to the bilinear sampler
+// (render/bilinear.hpp) as an inverse map, writing straight into the output plane:
 //
 //  * A plane subsampled by D = diag(2^shift_x, 2^shift_y) sees u = D^-1 p, so its transform is
 //    u' = (D^-1 A D) u + D^-1 t. For 4:2:0 and 4:4:4 (equal shifts) D^-1 A D = A: the same
@@ -9,8 +9,8 @@
 //  * Centres: output pixel q (about the output plane's centre) samples input T^-1(q) (about the
 //    input plane's centre). The two centres differ when the output is one pixel smaller than
 //    the input (odd sizes encoded at even size); the centres still map onto each other.
-//  * Sampling is bilinear (INTER_LINEAR, OpenCV's 1/32-pixel fixed-point grid). An exact
-//    integer shift has zero fractional part, so it copies samples unchanged.
+//  * Sampling is bilinear in integer arithmetic (1/256-pixel weights). An exact integer shift
+//    has zero fractional part, so it copies samples unchanged.
 #include "render/warp.hpp"
 
 #include "core/plane_depth.hpp"
@@ -20,9 +20,8 @@
 #include <cstdint>
 #include <string>
 
-#include <opencv2/imgproc.hpp>
-
 #include "core/error.hpp"
+#include "render/bilinear.hpp"
 
 namespace sw::render {
 
@@ -30,12 +29,6 @@ namespace {
 
 std::string size_text(int w, int h) {
   return std::to_string(w) + "x" + std::to_string(h);
-}
-
-// An 8-bit plane as a cv::Mat header (no copy; cv::Mat has no const header).
-cv::Mat as_mat(const PlaneView& plane) {
-  return cv::Mat(plane.height, plane.width, CV_8UC1, const_cast<std::uint8_t*>(plane.data),
-                 static_cast<std::size_t>(plane.stride));
 }
 
 void check_sizes(const FrameView& in, const MutableFrameView& out) {
@@ -51,7 +44,7 @@ void check_sizes(const FrameView& in, const MutableFrameView& out) {
     const bool fits = (b.width == a.width || b.width == a.width - 1) &&
                       (b.height == a.height || b.height == a.height - 1);
     if (a.data != nullptr && a.data == b.data) {
-      // warpAffine reads around each output pixel, so it cannot work in place.
+      // The sampler reads around each output pixel, so it cannot work in place.
       throw Error("render", "plane " + std::to_string(k) +
                                 ": expected distinct input and output memory, got the same");
     }
@@ -65,8 +58,8 @@ void check_sizes(const FrameView& in, const MutableFrameView& out) {
 }
 
 // Inverse map (output pixel -> input pixel) of one plane; see the file comment.
-cv::Matx23d inverse_map(const Transform2D& t, int shift_x, int shift_y, const PlaneView& in,
-                        const MutablePlaneView& out) {
+InverseAffine inverse_map(const Transform2D& t, int shift_x, int shift_y, const PlaneView& in,
+                          const MutablePlaneView& out) {
   const double fx = 1 << shift_x;
   const double fy = 1 << shift_y;
   const double c = t.zoom * std::cos(t.da);
@@ -79,8 +72,8 @@ cv::Matx23d inverse_map(const Transform2D& t, int shift_x, int shift_y, const Pl
   // src = B^-1 (q - out_centre - t_plane) + in_centre, with q in output pixels.
   const double ox = (out.width - 1) / 2.0 + t.dx / fx;
   const double oy = (out.height - 1) / 2.0 + t.dy / fy;
-  return {i00, i01, in_cx - (i00 * ox + i01 * oy),  //
-          i10, i11, in_cy - (i10 * ox + i11 * oy)};
+  return {{i00, i01, in_cx - (i00 * ox + i01 * oy),  //
+           i10, i11, in_cy - (i10 * ox + i11 * oy)}};
 }
 
 }  // namespace
@@ -94,10 +87,6 @@ void warp_frame(const FrameView& in, const Transform2D& transform, const WarpPar
   }
   check_sizes(in, out);
 
-  int border_mode = cv::BORDER_CONSTANT;
-  if (params.border == Border::replicate) border_mode = cv::BORDER_REPLICATE;
-  if (params.border == Border::mirror) border_mode = cv::BORDER_REFLECT_101;
-
   // One conversion buffer per thread, reused across frames and planes (each plane is fully
   // consumed before the next is converted).
   thread_local std::vector<std::uint8_t> deep_buffer;
@@ -107,14 +96,11 @@ void warp_frame(const FrameView& in, const Transform2D& transform, const WarpPar
     if (src_plane.data == nullptr) continue;  // e.g. a grey-only frame
     const int shift_x = k == 0 ? 0 : in.chroma_shift_x;
     const int shift_y = k == 0 ? 0 : in.chroma_shift_y;
-    const cv::Mat src = as_mat(plane_to_8bit(src_plane, in.bit_depth, deep_buffer, "render"));
-    cv::Mat dst(dst_plane.height, dst_plane.width, CV_8UC1, dst_plane.data,
-                static_cast<std::size_t>(dst_plane.stride));
-    // Limited-range black: Y 16, Cb/Cr 128.
-    const cv::Scalar black = cv::Scalar::all(k == 0 ? 16 : 128);
-    // dst already has the right size and type, so warpAffine writes into the caller's memory.
-    cv::warpAffine(src, dst, inverse_map(transform, shift_x, shift_y, src_plane, dst_plane),
-                   dst.size(), cv::WARP_INVERSE_MAP | cv::INTER_LINEAR, border_mode, black);
+    const PlaneView src = plane_to_8bit(src_plane, in.bit_depth, deep_buffer, "render");
+    const std::uint8_t black = k == 0 ? 16 : 128;  // limited range: Y 16, Cb/Cr 128
+    warp_plane_bilinear(src, dst_plane,
+                        inverse_map(transform, shift_x, shift_y, src_plane, dst_plane),
+                        params.border, black);
   }
 }
 

@@ -1,0 +1,232 @@
+#include "render/bilinear.hpp"
+
+#include <immintrin.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+
+#include "render/warp.hpp"
+
+namespace sw::render {
+
+namespace {
+
+constexpr double kOne32 = 4294967296.0;  // 2^32: row starts and steps are kept in 32.32
+constexpr int kWeightOne = 256;
+// Half a weight step (1/512 px) in 32.32, added to every coordinate so that truncating to
+// 1/256 px rounds to the nearest step.
+constexpr std::int64_t kHalfWeightStep = std::int64_t{1} << 23;
+constexpr int kBlock = 8;  // pixels per block: one AVX2 register of 32-bit lanes
+
+// One coordinate (x or y) along an output row: f(x) = start + x * step in 32.32. Pixel x's
+// 16.16 value is exact at the start of its 8-pixel block, plus the lane's own offset
+// (x mod 8) * step, so that the vector loop (one exact value per block) and the scalar loops
+// compute the same numbers.
+struct RowCoordinate {
+  std::int64_t start = 0;
+  std::int64_t step = 0;
+  std::array<std::int32_t, kBlock> lane{};  // (k * step) >> 16
+
+  RowCoordinate(std::int64_t start_32, std::int64_t step_32) : start(start_32), step(step_32) {
+    for (int k = 0; k < kBlock; ++k) lane[k] = static_cast<std::int32_t>((k * step) >> 16);
+  }
+  std::int32_t block(int x) const {
+    // Clamped so that maps far outside the plane stay in 32 bits (they only sample the fill).
+    const std::int64_t v = (start + static_cast<std::int64_t>(x) * step) >> 16;
+    return static_cast<std::int32_t>(std::clamp<std::int64_t>(v, -(1 << 29), 1 << 29));
+  }
+  std::int32_t at(int x) const { return block(x & ~(kBlock - 1)) + lane[x & (kBlock - 1)]; }
+};
+
+int whole(std::int32_t c) {
+  return c >> 16;  // floor: arithmetic shift (C++20)
+}
+
+int weight(std::int32_t c) {
+  return (c >> 8) & (kWeightOne - 1);
+}
+
+std::uint8_t blend(int p00, int p01, int p10, int p11, int wx, int wy) {
+  const int top = p00 * (kWeightOne - wx) + p01 * wx;
+  const int bottom = p10 * (kWeightOne - wx) + p11 * wx;
+  return static_cast<std::uint8_t>((top * (kWeightOne - wy) + bottom * wy + (1 << 15)) >> 16);
+}
+
+// Output pixels [first, last) of a row whose taps x..x+1+slack, y..y+1 lie inside the plane.
+struct Span {
+  int first = 0;
+  int last = 0;
+};
+
+Span inside_span(const RowCoordinate& fx, const RowCoordinate& fy, int width, const PlaneView& src,
+                 int slack) {
+  const auto ok = [&](int x) {
+    const int ix = whole(fx.at(x)), iy = whole(fy.at(x));
+    return ix >= 0 && ix + 1 + slack <= src.width - 1 && iy >= 0 && iy + 1 <= src.height - 1;
+  };
+  // Estimate the interval in doubles, then shrink it until both ends pass the exact test. The
+  // coordinates are monotone along a row (to within the 16.16 rounding, which the shrinking
+  // absorbs), so the valid pixels form one interval and its ends decide.
+  double lo = 0, hi = width;
+  const auto clip = [&](const RowCoordinate& f, double limit) {
+    const double f0 = static_cast<double>(f.start) / kOne32;
+    const double step = static_cast<double>(f.step) / kOne32;
+    if (step == 0) {
+      if (f0 < 0 || f0 >= limit) hi = lo;
+      return;
+    }
+    double a = (0 - f0) / step, b = (limit - f0) / step;
+    if (a > b) std::swap(a, b);
+    lo = std::max(lo, std::ceil(a) + 1);
+    hi = std::min(hi, std::floor(b) - 1);
+  };
+  clip(fx, src.width - 1 - slack);
+  clip(fy, src.height - 1);
+  Span s{static_cast<int>(std::clamp(lo, 0.0, double(width))),
+         static_cast<int>(std::clamp(hi, 0.0, double(width)))};
+  while (s.first < s.last && !ok(s.first)) ++s.first;
+  while (s.last > s.first && !ok(s.last - 1)) --s.last;
+  for (int x = s.first + 1; x < s.last - 1 && x < s.first + kBlock; ++x) {
+    if (!ok(x)) return {s.first, s.first};  // not monotone after all: leave it to the checks
+  }
+  return s;
+}
+
+// Maps a tap coordinate into the plane under the border policy; -1 = the constant fill.
+int border_index(int i, int size, Border border) {
+  if (i >= 0 && i < size) return i;
+  switch (border) {
+    case Border::replicate:
+      return std::clamp(i, 0, size - 1);
+    case Border::mirror: {
+      if (size == 1) return 0;
+      const int period = 2 * (size - 1);
+      int r = i % period;
+      if (r < 0) r += period;
+      return r < size ? r : period - r;
+    }
+    case Border::black:
+      break;
+  }
+  return -1;
+}
+
+std::uint8_t sample_checked(const PlaneView& src, std::int32_t cx, std::int32_t cy, Border border,
+                            std::uint8_t fill) {
+  const int x = whole(cx), y = whole(cy);
+  const int xs[2] = {border_index(x, src.width, border), border_index(x + 1, src.width, border)};
+  const int ys[2] = {border_index(y, src.height, border), border_index(y + 1, src.height, border)};
+  int p[4];
+  for (int j = 0; j < 2; ++j) {
+    for (int i = 0; i < 2; ++i) {
+      p[j * 2 + i] = xs[i] < 0 || ys[j] < 0
+                         ? fill
+                         : src.data[static_cast<std::ptrdiff_t>(ys[j]) * src.stride + xs[i]];
+    }
+  }
+  return blend(p[0], p[1], p[2], p[3], weight(cx), weight(cy));
+}
+
+void row_checked(const PlaneView& src, std::uint8_t* out, int first, int last,
+                 const RowCoordinate& fx, const RowCoordinate& fy, Border border,
+                 std::uint8_t fill) {
+  for (int x = first; x < last; ++x) out[x] = sample_checked(src, fx.at(x), fy.at(x), border, fill);
+}
+
+// Every tap inside: no checks.
+void row_inside(const PlaneView& src, std::uint8_t* out, int first, int last,
+                const RowCoordinate& fx, const RowCoordinate& fy) {
+  for (int x = first; x < last; ++x) {
+    const std::int32_t cx = fx.at(x), cy = fy.at(x);
+    const std::uint8_t* p =
+        src.data + static_cast<std::ptrdiff_t>(whole(cy)) * src.stride + whole(cx);
+    out[x] = blend(p[0], p[1], p[src.stride], p[src.stride + 1], weight(cx), weight(cy));
+  }
+}
+
+// Whole 8-pixel blocks with every tap inside and 2 bytes of slack to the right (each lane
+// loads 4 bytes at its tap). The same arithmetic as blend(), 8 lanes at a time.
+__attribute__((target("avx2"))) int row_inside_avx2(const PlaneView& src, std::uint8_t* out,
+                                                    int first, int last, const RowCoordinate& fx,
+                                                    const RowCoordinate& fy) {
+  int x = (first + kBlock - 1) & ~(kBlock - 1);
+  if (x >= last) return first;
+  row_inside(src, out, first, x, fx, fy);
+  const __m256i lane_x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(fx.lane.data()));
+  const __m256i lane_y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(fy.lane.data()));
+  const __m256i stride = _mm256_set1_epi32(src.stride);
+  const __m256i byte = _mm256_set1_epi32(0xFF);
+  const __m256i one = _mm256_set1_epi32(kWeightOne);
+  const __m256i half = _mm256_set1_epi32(1 << 15);
+  const auto* base = reinterpret_cast<const int*>(src.data);
+  for (; x + kBlock <= last; x += kBlock) {
+    const __m256i cx = _mm256_add_epi32(_mm256_set1_epi32(fx.block(x)), lane_x);
+    const __m256i cy = _mm256_add_epi32(_mm256_set1_epi32(fy.block(x)), lane_y);
+    const __m256i wx = _mm256_and_si256(_mm256_srai_epi32(cx, 8), byte);
+    const __m256i wy = _mm256_and_si256(_mm256_srai_epi32(cy, 8), byte);
+    const __m256i offset = _mm256_add_epi32(_mm256_mullo_epi32(_mm256_srai_epi32(cy, 16), stride),
+                                            _mm256_srai_epi32(cx, 16));
+    const __m256i top = _mm256_i32gather_epi32(base, offset, 1);
+    const __m256i bottom = _mm256_i32gather_epi32(base, _mm256_add_epi32(offset, stride), 1);
+    const __m256i wx0 = _mm256_sub_epi32(one, wx);
+    const __m256i t =
+        _mm256_add_epi32(_mm256_mullo_epi32(_mm256_and_si256(top, byte), wx0),
+                         _mm256_mullo_epi32(_mm256_and_si256(_mm256_srli_epi32(top, 8), byte), wx));
+    const __m256i b = _mm256_add_epi32(
+        _mm256_mullo_epi32(_mm256_and_si256(bottom, byte), wx0),
+        _mm256_mullo_epi32(_mm256_and_si256(_mm256_srli_epi32(bottom, 8), byte), wx));
+    const __m256i v = _mm256_srli_epi32(
+        _mm256_add_epi32(_mm256_add_epi32(_mm256_mullo_epi32(t, _mm256_sub_epi32(one, wy)),
+                                          _mm256_mullo_epi32(b, wy)),
+                         half),
+        16);
+    // 8 x 32-bit -> 8 bytes (values are 0..255, so the saturating packs are exact).
+    const __m256i words = _mm256_packus_epi32(v, v);          // per 128-bit half
+    const __m256i bytes = _mm256_packus_epi16(words, words);  // bytes 0-3 | 16-19
+    const std::uint32_t lo = static_cast<std::uint32_t>(_mm256_extract_epi32(bytes, 0));
+    const std::uint32_t hi = static_cast<std::uint32_t>(_mm256_extract_epi32(bytes, 4));
+    const std::uint64_t eight = lo | (std::uint64_t{hi} << 32);
+    __builtin_memcpy(out + x, &eight, sizeof eight);
+  }
+  return x;
+}
+
+bool has_avx2() {
+  static const bool yes = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return yes;
+}
+
+}  // namespace
+
+void warp_plane_bilinear(const PlaneView& src, const MutablePlaneView& dst,
+                         const InverseAffine& map, Border border, std::uint8_t fill,
+                         bool allow_simd) {
+  const auto& m = map.m;
+  const std::int64_t step_x = std::llround(m[0] * kOne32);
+  const std::int64_t step_y = std::llround(m[3] * kOne32);
+  const bool simd = allow_simd && has_avx2();
+  for (int y = 0; y < dst.height; ++y) {
+    const RowCoordinate fx(std::llround((m[1] * y + m[2]) * kOne32) + kHalfWeightStep, step_x);
+    const RowCoordinate fy(std::llround((m[4] * y + m[5]) * kOne32) + kHalfWeightStep, step_y);
+    std::uint8_t* out = dst.data + static_cast<std::ptrdiff_t>(y) * dst.stride;
+    const Span inside = inside_span(fx, fy, dst.width, src, 0);
+    row_checked(src, out, 0, inside.first, fx, fy, border, fill);
+    int x = inside.first;
+    if (simd) {
+      const Span wide = inside_span(fx, fy, dst.width, src, 2);
+      if (wide.first < wide.last && wide.first >= inside.first && wide.last <= inside.last) {
+        row_inside(src, out, inside.first, wide.first, fx, fy);
+        x = row_inside_avx2(src, out, wide.first, wide.last, fx, fy);
+      }
+    }
+    row_inside(src, out, x, inside.last, fx, fy);
+    row_checked(src, out, inside.last, dst.width, fx, fy, border, fill);
+  }
+}
+
+}  // namespace sw::render
