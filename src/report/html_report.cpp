@@ -5,15 +5,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-#include <opencv2/imgproc.hpp>
+#include <span>
 #include <string_view>
 
 #include "core/error.hpp"
+#include "io/jpeg.hpp"
 #include "io/video_reader.hpp"
 #include "report/web_assets.hpp"
-#include "store/frame_color.hpp"
 #include "store/local_backend.hpp"
 #include "store/zarr_array.hpp"
 
@@ -54,7 +52,7 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string base64(const std::vector<unsigned char>& bytes) {
+std::string base64(std::span<const unsigned char> bytes) {
   static constexpr char kTable[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
@@ -78,20 +76,8 @@ std::string base64(const std::vector<unsigned char>& bytes) {
 }
 
 std::string jpeg_b64(const FrameView& frame, int width) {
-  std::vector<std::uint8_t> rgb;
-  store::yuv_to_rgb(frame, rgb);
-  const int w = frame.planes[0].width, h = frame.planes[0].height;
-  cv::Mat bgr;
-  cv::cvtColor(cv::Mat(h, w, CV_8UC3, rgb.data()), bgr, cv::COLOR_RGB2BGR);
-  if (width > 0 && width < w) {
-    cv::Mat small;
-    const int sh = std::max(1, static_cast<int>(std::lround(double(h) * width / w)));
-    cv::resize(bgr, small, cv::Size(width, sh), 0, 0, cv::INTER_AREA);
-    bgr = small;
-  }
-  std::vector<unsigned char> jpeg;
-  cv::imencode(".jpg", bgr, jpeg, {cv::IMWRITE_JPEG_QUALITY, kJpegQuality});
-  return base64(jpeg);
+  const std::string jpeg = io::encode_jpeg(frame, width, kJpegQuality);
+  return base64(std::span(reinterpret_cast<const unsigned char*>(jpeg.data()), jpeg.size()));
 }
 
 // A (N, C) double array as rows, or an empty vector when the array does not exist.
