@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/error.hpp"
 #include "exec/mpi_session.hpp"
 #include "store/s3_access.hpp"
 
@@ -85,9 +86,16 @@ void append_options(std::vector<Option>& t, unsigned groups) {
     t.push_back(
         number_option("--zoom", "Z", "fixed zoom about the centre, for --crop none", "1.04", 1, 4));
     t.push_back(number_option("--crop-zoom", "Z",
-                              "l1 smoother: the crop window (the output shrunk by Z) the path "
-                              "must keep inside every frame; a larger Z allows a smoother path",
-                              "1.2", 1, 4));
+                              "l1 smoother: the crop window (the output shrunk by Z, 1..4) the "
+                              "path must keep inside every frame; a larger Z allows a smoother "
+                              "path; 0 = chosen per shot, the smallest of 1.1, 1.15, 1.2, 1.25 "
+                              "whose path is predicted steady enough",
+                              "0", 0, 4));
+    t.push_back(number_option("--drift", "F",
+                              "l1 smoother: follow the camera's slow drift (the camera path "
+                              "under a Gaussian of F x the shot's frames) and remove the motion "
+                              "around it; 0 = hold still against all motion (the paper's path)",
+                              "0.05", 0, 0.99));
     t.push_back(number_option("--cut-threshold", "S",
                               "scene score (luma histogram distance, 0..1) from which a frame "
                               "pair is a hard cut; shots are smoothed separately; 0 = no cut "
@@ -155,6 +163,12 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
                   : crop == "none"   ? path::Crop::none
                                      : path::Crop::automatic;
     o.path.l1.crop_zoom = args.real("--crop-zoom");
+    // The table's range is [0, 4]; below 1 only 0 (auto) means something.
+    if (o.path.l1.crop_zoom > 0 && o.path.l1.crop_zoom < 1) {
+      throw Error("--crop-zoom", "expected 0 or a value in [1, 4], got " + args.text("--crop-zoom"),
+                  ExitCode::usage);
+    }
+    o.path.l1.drift_fraction = args.real("--drift");
     o.path.cut_threshold = args.real("--cut-threshold");
     // Unusable pairs need half the score (see path/cuts.cpp).
     o.path.cut_threshold_invalid = o.path.cut_threshold / 2;

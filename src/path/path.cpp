@@ -1,18 +1,18 @@
 // plan_path: motions -> trajectory -> cuts -> LOF on the pair rows -> outlier policy ->
 // smoother per shot -> crop zoom -> corrections.
 //
-//   1. rows[0] = 0 (frame 0); rows[i] = (dx, dy, da) of pair i if it is ok and finite, else 0
-//      (counted in invalid_pairs). motions[0] itself is never read beyond that.
-//   2. trajectory = compose(rows), the raw camera path.
-//   3. cut = detect_cuts(): frame i starts a new shot. Shots are smoothed on their own, so
+//   1. cut = detect_cuts(): frame i starts a new shot. Shots are smoothed on their own, so
 //      nothing is averaged across a cut, and the (meaningless) motion measured across the
 //      cut never reaches either shot's smoothed path.
+//   2. rows[0] = 0 (frame 0); rows[i] = (dx, dy, da) of pair i if it is ok and finite, else
+//      interpolated from the measured pairs around it in its shot (fill_invalid(), gaps.cpp;
+//      counted in invalid_pairs). motions[0] itself is never read beyond that.
+//   3. trajectory = compose(rows), the raw camera path.
 //   4. If the policy is not `none` and there are at least kMinLofRows pair rows, LOF (k =
 //      lof_neighbors, or n - 1 when fewer rows) on rows[1..N-1]; frame i gets pair row i's
 //      score and is an outlier iff lof > lof_threshold (sklearn's contamination="auto" rule),
 //      except at a cut: a cut is a new shot, not a jolt to spread over a wider window.
-//      Zero-filled invalid rows take part: inside a pan they stand out and get the wider
-//      window, which also absorbs the step their missing motion leaves in the trajectory.
+//      Filled invalid rows take part like measured ones.
 //   5. The policy gives the base path and the half width r_i per frame (see PathParams /
 //      OutlierPolicy); the smoother (path/smoother.hpp) smooths each shot of the base path.
 //   6. correction[i] = correction_to(smoothed[i], base[i], zoom_i), where the crop mode
@@ -46,8 +46,12 @@ void validate(const PathParams& p) {
         std::to_string(p.adaptive_cap));
   check(p.sigma >= 0 && std::isfinite(p.sigma), "finite sigma >= 0", std::to_string(p.sigma));
   check(p.zoom >= 1 && p.zoom <= kMaxZoom, "zoom in [1, 4]", std::to_string(p.zoom));
-  check(p.l1.crop_zoom >= 1 && p.l1.crop_zoom <= kMaxZoom, "l1 crop_zoom in [1, 4]",
-        std::to_string(p.l1.crop_zoom));
+  check(p.l1.crop_zoom == 0 || (p.l1.crop_zoom >= 1 && p.l1.crop_zoom <= kMaxZoom),
+        "l1 crop_zoom 0 (auto) or in [1, 4]", std::to_string(p.l1.crop_zoom));
+  check(p.l1.drift_fraction >= 0 && p.l1.drift_fraction < 1, "l1 drift_fraction in [0, 1)",
+        std::to_string(p.l1.drift_fraction));
+  check(p.l1.stability_target > 0 && p.l1.stability_target <= 1, "l1 stability_target in (0, 1]",
+        std::to_string(p.l1.stability_target));
   check(p.l1.w0 >= 0 && p.l1.w1 >= 0 && p.l1.w2 >= 0 && p.l1.w3 >= 0, "l1 weights >= 0",
         std::to_string(p.l1.w1) + ", " + std::to_string(p.l1.w2) + ", " + std::to_string(p.l1.w3));
   check(p.l1.margin_px >= 0, "l1 margin_px >= 0", std::to_string(p.l1.margin_px));
@@ -109,18 +113,12 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params, 
   PathResult res;
   if (n == 0) return res;
 
-  std::vector<Vec3> rows(n);
-  for (std::size_t i = 1; i < n; ++i) {
-    if (usable(motions[i])) {
-      rows[i] = {motions[i].dx, motions[i].dy, motions[i].da};
-    } else {
-      ++res.invalid_pairs;
-    }
-  }
+  for (std::size_t i = 1; i < n; ++i) res.invalid_pairs += usable(motions[i]) ? 0 : 1;
+  res.cut = detect_cuts(motions, params);
+  const std::vector<Vec3> rows = fill_invalid(motions, res.cut);
   res.trajectory = compose(rows);
   res.lof.assign(n, 1.0);
   res.outlier.assign(n, 0);
-  res.cut = detect_cuts(motions, params);
 
   const std::span<const Vec3> pairs = std::span<const Vec3>(rows).subspan(1);
   if (params.outliers != OutlierPolicy::none && pairs.size() >= kMinLofRows) {

@@ -9,9 +9,9 @@
 //   correction[i] = smoothed[i] o trajectory[i]^-1, then the zoom the crop mode picks
 //                   (path/crop.hpp), see correction_to()
 //
-// Invalid pairs (status != ok, or non-finite numbers) contribute zero motion (documented
-// fallback: the camera is assumed not to have moved across a pair we could not measure) and
-// are counted in PathResult::invalid_pairs.
+// Invalid pairs (status != ok, or non-finite numbers) take the motion interpolated from the
+// measured pairs around them in their shot (fill_invalid()), and are counted in
+// PathResult::invalid_pairs.
 //
 // Outlier detection is the Local Outlier Factor (Breunig, Kriegel, Ng, Sander, "LOF:
 // Identifying Density-Based Local Outliers", SIGMOD 2000) with scikit-learn 1.2.1's exact
@@ -57,15 +57,27 @@ enum class Crop {
 // The L1 smoother's own parameters (see path/l1_smoother.cpp).
 struct L1Params {
   // Weights of |D1 P|, |D2 P|, |D3 P| (the paper's w1, w2, w3, section 3 / eq. 6): constant
-  // pieces are cheap, constant-velocity pieces slightly dearer, jerk very dear.
-  double w1 = 10, w2 = 1, w3 = 100;
+  // pieces are cheap, constant-velocity pieces slightly dearer, jerk very dear. The paper's
+  // 10, 1, 100 leave sharp corners whose jerk the stability score counts as shake; 3, 1, 300
+  // round them (measured on the footage: docs/architecture.md, "Path").
+  double w1 = 3, w2 = 1, w3 = 300;
   // Our addition: w0 |P - camera|, a pull towards the camera small enough never to bring
   // shake back (w0 << w1), so that among equally smooth paths the closest one wins.
   double w0 = 0.01;
-  int window = 300;        // frames per LP; memory is O(window); >= 10
-  int overlap = 60;        // frames shared with the next window; in [3, window / 2]
-  double crop_zoom = 1.2;  // crop window = the output frame shrunk by this; >= 1
-  double margin_px = 1;    // slack for the linearised rotation (see l1_smoother.cpp); >= 0
+  int window = 300;  // frames per LP; memory is O(window); >= 10
+  int overlap = 60;  // frames shared with the next window; in [3, window / 2]
+  // Crop window = the output frame shrunk by this; >= 1, or 0 = chosen per shot from the
+  // shot's motion (l1_auto_path() in path/smoother.hpp).
+  double crop_zoom = 0;
+  double margin_px = 1;  // slack for the linearised rotation (see l1_smoother.cpp); >= 0
+  // Our addition: the objective counts the roughness of the path relative to the camera's
+  // slow drift, the camera path under a Gaussian whose std-dev is this fraction of the shot's
+  // frames (at least 15 frames), so the path follows the shot's slowest motion instead of
+  // holding still against it; in [0, 1), 0 = the paper's objective.
+  double drift_fraction = 0.05;
+  // crop_zoom 0: the smallest candidate window whose path reaches this predicted stability
+  // (predicted_stability() in path/smoother.hpp); in (0, 1].
+  double stability_target = 0.6;
 };
 
 struct PathParams {
@@ -154,6 +166,13 @@ std::vector<Vec3> gaussian(std::span<const Vec3> path, std::span<const double> s
 // cut_threshold_invalid when the pair's motion is unusable. A NaN score (unknown) is never a
 // cut. All zeros when params.cut_threshold <= 0.
 std::vector<std::uint8_t> detect_cuts(std::span<const Motion> motions, const PathParams& params);
+
+// The pair rows the path is built from: rows[0] = 0; rows[i] = (dx, dy, da) of motions[i]
+// when it is ok and finite. A run of unusable pairs inside a shot (cut[i] = 1 starts one) is
+// filled linearly between the measured rows on either side; a run at a shot's start or end
+// holds its one measured neighbour; a shot with none stays zero. An unusable pair across a
+// cut is zero. cut.size() == motions.size(). See gaps.cpp.
+std::vector<Vec3> fill_invalid(std::span<const Motion> motions, std::span<const std::uint8_t> cut);
 
 // Local Outlier Factor with scikit-learn's semantics (n_neighbors=k, Euclidean, the row itself
 // excluded, 1e-10 added to the mean reachability distance). Returns the LOF (positive, i.e.

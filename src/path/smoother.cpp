@@ -47,7 +47,8 @@ class L1 final : public Smoother {
  public:
   L1(L1Params p, double crop_zoom) : params_(p), crop_zoom_(crop_zoom) {}
   std::vector<Vec3> smooth(const Shot& shot) const override {
-    return l1_path(shot.camera, params_, shot.frame, crop_zoom_);
+    if (crop_zoom_ > 0) return l1_path(shot.camera, params_, shot.frame, crop_zoom_);
+    return l1_auto_path(shot.camera, params_, shot.frame).path;
   }
 
  private:
@@ -62,7 +63,8 @@ std::unique_ptr<Smoother> make_gauss(const PathParams& p) {
   return std::make_unique<Gauss>(GaussParams{p.sigma, p.radius});
 }
 // With Crop::none the fixed zoom is the crop window the LP must keep inside the frames; the
-// other modes use the L1 crop budget and then pick the zoom from the result.
+// other modes use the L1 crop budget (0: chosen per shot) and then pick the zoom from the
+// result.
 std::unique_ptr<Smoother> make_l1(const PathParams& p) {
   return std::make_unique<L1>(p.l1, p.crop == Crop::none ? p.zoom : p.l1.crop_zoom);
 }

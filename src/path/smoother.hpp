@@ -9,7 +9,8 @@
 //   ma     moving average of half width r_i (edge padding), the recipe
 //   gauss  Gaussian of std-dev sigma * r_i / radius, truncated at 3 sigma, edge padding
 //   l1     the L1-optimal camera path (Grundmann, Kwatra, Essa, "Auto-Directed Video
-//          Stabilization with Robust L1 Optimal Camera Paths", CVPR 2011), see l1_smoother.cpp
+//          Stabilization with Robust L1 Optimal Camera Paths", CVPR 2011), see l1_smoother.cpp;
+//          its crop window chosen per shot unless given (crop_window.cpp)
 //
 // r_i is the half width the LOF outlier policy gives frame i (PathResult::radius).
 #pragma once
@@ -47,11 +48,25 @@ struct GaussParams {
   int radius = 15;    // the policy's base half width: sigma scales with r_i / radius
 };
 
-// The L1 path of one shot alone (exposed for tests): minimises w1|D1 P| + w2|D2 P| + w3|D3 P|
-// subject to the crop window (the output frame shrunk by `crop_zoom`) staying inside every
-// frame, in overlapping windows. camera.size() == the shot's frame count.
+// The L1 path of one shot alone (exposed for tests): minimises w1|D1 Q| + w2|D2 Q| + w3|D3 Q|
+// with Q = P - the camera's drift (params.drift_fraction; Q = P when 0) subject to the crop window
+// (the output frame shrunk by `crop_zoom`) staying inside every frame, in overlapping windows.
+// camera.size() == the shot's frame count.
 std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame,
                           double crop_zoom);
+
+// The stability score (report/stability.hpp's, without the estimator's noise) that a video
+// following `path` would have: the low-band share of the path's own frame-to-frame motion.
+// 1 for fewer than 8 pairs. See crop_window.cpp.
+double predicted_stability(std::span<const Vec3> path, FrameSize frame);
+
+// L1Params::crop_zoom = 0: the L1 path at the smallest of the candidate windows 1.1, 1.15,
+// 1.2, 1.25 whose predicted_stability() reaches params.stability_target, else at 1.25.
+struct L1Choice {
+  double crop_zoom = 0;
+  std::vector<Vec3> path;
+};
+L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame);
 
 // The smoother the name stands for, or nothing for an unknown name.
 std::optional<SmootherKind> smoother_kind(std::string_view name);

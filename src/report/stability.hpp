@@ -40,9 +40,9 @@ struct NoiseFloor {
 // diagonal.
 NoiseFloor analysis_noise_floor(int width, int height, int analysis_width);
 
-// `motions[0]` is frame 0 (no pair) and is skipped; invalid pairs count as no motion, as the
-// path stage treats them. Fewer than 8 pairs: every score is 1 (too short to have a spectrum
-// worth reading).
+// `motions[0]` is frame 0 (no pair) and is skipped; invalid pairs count as no motion (a
+// measurement does not guess what it could not measure; the path stage interpolates them).
+// Fewer than 8 pairs: every score is 1 (too short to have a spectrum worth reading).
 StabilityScore stability_score(std::span<const Motion> motions, const NoiseFloor& floor);
 
 // The same for one signal (exposed for tests): low-band energy ratio with the floor's RMS.

@@ -144,7 +144,10 @@ TEST(SmootherTable, NamesRoundTrip) {
 TEST(L1Path, KeepsTheCropWindowInsideEveryFrame) {
   const auto motions = shaky_pan(700, 11);
   const PathResult r = plan_path(motions, params_for(SmootherKind::l1, Crop::automatic), kFrame);
-  const double budget = PathParams{}.l1.crop_zoom;
+  // The default chooses the window per shot; 1.25 is the largest it can choose.
+  ASSERT_EQ(PathParams{}.l1.crop_zoom, 0.0);
+  const double budget = l1_auto_path(r.trajectory, PathParams{}.l1, kFrame).crop_zoom;
+  EXPECT_LE(budget, 1.25);
   for (std::size_t i = 0; i < r.correction.size(); ++i) {
     ASSERT_TRUE(covers(r.correction[i], kFrame)) << "frame " << i;
     // The LP kept the budget's crop window inside; the exact zoom is no larger.
@@ -182,17 +185,22 @@ TEST(L1Path, WindowsJoinAsSmoothlyAsOneWindow) {
   const L1Params windows;  // the defaults: 300 frames, 60 overlap
   const auto a = l1_path(camera, one, kFrame, 1.2);
   const auto b = l1_path(camera, windows, kFrame, 1.2);
+  // The LP's objective: the roughness of the path relative to the camera's drift.
+  const auto drift = gaussian(
+      camera, std::vector<double>(camera.size(), windows.drift_fraction * double(camera.size())));
   auto cost = [&](const std::vector<Vec3>& p) {
     const double r = std::hypot(kFrame.width, kFrame.height) / 2;
     double c = 0;
     for (std::size_t t = 0; t + 3 < p.size(); ++t) {
       auto at = [&](std::size_t k, int ch) {
-        return ch == 0 ? p[k].x : ch == 1 ? p[k].y : p[k].a * r;
+        const Vec3 d{p[k].x - drift[k].x, p[k].y - drift[k].y, p[k].a - drift[k].a};
+        return ch == 0 ? d.x : ch == 1 ? d.y : d.a * r;
       };
       for (int ch = 0; ch < 3; ++ch) {
-        c += 10 * std::abs(at(t + 1, ch) - at(t, ch));
-        c += std::abs(at(t + 2, ch) - 2 * at(t + 1, ch) + at(t, ch));
-        c += 100 * std::abs(at(t + 3, ch) - 3 * at(t + 2, ch) + 3 * at(t + 1, ch) - at(t, ch));
+        c += windows.w1 * std::abs(at(t + 1, ch) - at(t, ch));
+        c += windows.w2 * std::abs(at(t + 2, ch) - 2 * at(t + 1, ch) + at(t, ch));
+        c += windows.w3 *
+             std::abs(at(t + 3, ch) - 3 * at(t + 2, ch) + 3 * at(t + 1, ch) - at(t, ch));
       }
     }
     return c;

@@ -1,0 +1,115 @@
+// The L1 smoother's crop window chosen per shot (L1Params::crop_zoom = 0).
+//
+// One fixed window cannot suit every shot: a mild shot is as steady at 1.1 as at 1.2 and only
+// loses field of view, while a wild one needs the room. The window is the budget the LP may
+// spend, so the choice is made the way a person would: try the candidate windows from the
+// smallest up, and keep the first whose path is steady enough, or the largest.
+//
+// "Steady" is the stability score the metrics report (report/stability.hpp, after Liu, Yuan,
+// Tan, Sun, SIGGRAPH 2013, section 6) predicted from the path alone: the output's frame-to-
+// frame motion is the smoothed path's own (S_i o S_{i-1}^-1, since the correction cancels the
+// camera's), and its share of spectral energy in the 5 lowest non-zero frequencies is the
+// score. It is computed here, not taken from report/, because the path stage depends on no
+// other stage; it uses the same band and the same noise floor as the report does at the
+// default analysis width, and a plain DFT (shots are short; it is a pure function, summed in
+// a fixed order). The prediction ignores the estimator's own noise, so it reads higher than a
+// measured score: the target (L1Params::stability_target) is on the predicted scale.
+//
+// Cost: up to 4 L1 solves per shot instead of one, solved two at a time on two cores (about
+// 0.25 s per 300 frames each), which is still small beside decoding the shot twice.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <future>
+#include <numbers>
+#include <thread>
+#include <vector>
+
+#include "path/smoother.hpp"
+
+namespace sw::path {
+namespace {
+
+constexpr std::array<double, 4> kWindows = {1.1, 1.15, 1.2, 1.25};
+constexpr int kLowBand = 5;           // components k = 1..5, as report/stability.cpp
+constexpr std::size_t kMinPairs = 8;  // shorter: nothing to read, score 1 (as the report)
+constexpr double kFloorPx = 0.05;     // report/stability.cpp's resolution at 640 px analysis width
+constexpr double kAnalysisWidth = 640;
+
+// Share of a real signal's spectral energy in bins 1..5 of bins 1..n/2. The band is five
+// direct DFT sums; the total comes from Parseval (sum over all n bins of |X_k|^2 = n sum x^2,
+// and |X_k| = |X_n-k| for a real signal), so a shot of any length costs O(n), not O(n^2).
+double low_band_share(std::span<const double> signal, double floor_rms) {
+  const std::size_t n = signal.size();
+  const auto bin_energy = [&](std::size_t k) {
+    double re = 0, im = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+      // (k t) mod n keeps the angle exact for long signals.
+      const double w =
+          2 * std::numbers::pi * static_cast<double>((k * t) % n) / static_cast<double>(n);
+      re += signal[t] * std::cos(w);
+      im -= signal[t] * std::sin(w);
+    }
+    return re * re + im * im;
+  };
+  double sum = 0, sum_sq = 0;
+  for (const double v : signal) {
+    sum += v;
+    sum_sq += v * v;
+  }
+  // Bins 1..n-1 hold n sum x^2 - X_0^2; bins 1..n/2 are half of that, plus half of the
+  // Nyquist bin (n even), which has no mirror image.
+  const double nyquist = n % 2 == 0 ? bin_energy(n / 2) : 0;
+  const double all = std::max(0.0, 0.5 * (double(n) * sum_sq - sum * sum + nyquist));
+  double low = 0;
+  for (std::size_t k = 1; k <= std::min<std::size_t>(kLowBand, n / 2); ++k) low += bin_energy(k);
+  const double floor_energy = 0.5 * double(n) * double(n) * floor_rms * floor_rms;
+  return (low + floor_energy) / (all + floor_energy + 1e-300);
+}
+
+}  // namespace
+
+double predicted_stability(std::span<const Vec3> path, FrameSize frame) {
+  if (path.size() < kMinPairs + 1) return 1;
+  std::vector<double> x, y, a;
+  for (std::size_t i = 1; i < path.size(); ++i) {
+    // S_i o S_{i-1}^-1: rotation a_i - a_{i-1}, translation t_i - R(da) t_{i-1}.
+    const double da = path[i].a - path[i - 1].a;
+    const double cs = std::cos(da), sn = std::sin(da);
+    x.push_back(path[i].x - (cs * path[i - 1].x - sn * path[i - 1].y));
+    y.push_back(path[i].y - (sn * path[i - 1].x + cs * path[i - 1].y));
+    a.push_back(da);
+  }
+  const double floor_px = kFloorPx * std::max(1.0, frame.width / kAnalysisWidth);
+  const double floor_rad = floor_px / std::max(1.0, 0.5 * std::hypot(frame.width, frame.height));
+  const double translation = 0.5 * (low_band_share(x, floor_px) + low_band_share(y, floor_px));
+  return std::min(translation, low_band_share(a, floor_rad));
+}
+
+L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame) {
+  // The candidates are independent LPs: solve them a batch at a time, one per core (the path
+  // stage runs after the analysis, so the cores are free), and keep the first in window order
+  // that is steady enough. The choice does not depend on the batch size.
+  const std::size_t batch =
+      std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kWindows.size());
+  for (std::size_t first = 0; first < kWindows.size(); first += batch) {
+    const std::size_t last = std::min(kWindows.size(), first + batch);
+    std::vector<std::future<std::vector<Vec3>>> solving;
+    for (std::size_t i = first + 1; i < last; ++i) {
+      solving.push_back(std::async(std::launch::async,
+                                   [&, i] { return l1_path(camera, params, frame, kWindows[i]); }));
+    }
+    std::vector<L1Choice> solved;
+    solved.push_back({kWindows[first], l1_path(camera, params, frame, kWindows[first])});
+    for (std::size_t i = first + 1; i < last; ++i)
+      solved.push_back({kWindows[i], solving[i - first - 1].get()});
+    for (std::size_t i = 0; i < solved.size(); ++i) {
+      const bool last_resort = first + i + 1 == kWindows.size();
+      if (last_resort || predicted_stability(solved[i].path, frame) >= params.stability_target)
+        return std::move(solved[i]);
+    }
+  }
+  return {};
+}
+
+}  // namespace sw::path
