@@ -174,8 +174,8 @@ TEST(Cuts, EachShotIsSmoothedOnItsOwn) {
 TEST(Cuts, ThresholdsAndUnknownScores) {
   std::vector<Motion> m = to_motions(testing::shake_rows(10, 2));
   for (auto& motion : m) motion.scene_score = 0.02;  // within a shot
-  m[2].scene_score = 0.45;  // usable motion, above cut_threshold: a cut
-  m[5].scene_score = 0.25;  // usable motion, below it: not a cut
+  m[2].scene_score = 0.45;                           // usable motion, above cut_threshold: a cut
+  m[5].scene_score = 0.25;                           // usable motion, below it: not a cut
   m[8].scene_score = 0.25;  // unusable motion, above cut_threshold_invalid: a cut
   m[8].status = MotionStatus::fit_failed;
   m[10].scene_score = std::nan("");

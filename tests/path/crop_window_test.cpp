@@ -100,19 +100,8 @@ TEST(L1CropWindow, GrowsWithTheShake) {
 }
 
 TEST(L1CropWindow, TheDefaultShowsNoBorder) {
-  std::vector<Motion> motions(400);
-  const auto camera = shaky_camera(motions.size(), 9, 6);
+  std::vector<Motion> motions = testing::pair_motions(shaky_camera(400, 9, 6));
   motions[0].status = MotionStatus::first_frame;
-  for (std::size_t i = 1; i < motions.size(); ++i) {
-    // Pair motion in compose()'s convention: T_i = M_i o T_{i-1}.
-    const double da = camera[i].a - camera[i - 1].a;
-    const double c = std::cos(da), s = std::sin(da);
-    motions[i] = {.dx = camera[i].x - (c * camera[i - 1].x - s * camera[i - 1].y),
-                  .dy = camera[i].y - (s * camera[i - 1].x + c * camera[i - 1].y),
-                  .da = da,
-                  .status = MotionStatus::ok,
-                  .scene_score = 0.02};
-  }
   const PathResult r = plan_path(motions, PathParams{}, kFrame);
   for (std::size_t i = 0; i < r.correction.size(); ++i) {
     ASSERT_TRUE(covers(r.correction[i], kFrame)) << "frame " << i;

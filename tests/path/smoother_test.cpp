@@ -31,18 +31,7 @@ std::vector<Motion> shaky_pan(std::size_t n, std::uint64_t seed, double px = 4,
          0.5 * o.a + 0.87 * rad * rng.gauss()};
     camera[i] = {0.5 * i + o.x, 0.125 * i + o.y, o.a};
   }
-  std::vector<Motion> m(n);
-  for (std::size_t i = 1; i < n; ++i) {
-    // Pair motion in compose()'s convention: T_i = M_i o T_{i-1}.
-    const double da = camera[i].a - camera[i - 1].a;
-    const double c = std::cos(da), s = std::sin(da);
-    m[i] = {.dx = camera[i].x - (c * camera[i - 1].x - s * camera[i - 1].y),
-            .dy = camera[i].y - (s * camera[i - 1].x + c * camera[i - 1].y),
-            .da = da,
-            .status = MotionStatus::ok,
-            .scene_score = 0.02};
-  }
-  return m;
+  return testing::pair_motions(camera);
 }
 
 // The project's jitter measure (report/jitter.hpp) on a path: corner displacement RMS

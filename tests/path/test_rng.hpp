@@ -34,4 +34,21 @@ inline std::vector<Vec3> shake_rows(std::size_t n, std::uint64_t seed, double px
   return rows;
 }
 
+// The pair motions a camera path implies, in compose()'s convention T_i = M_i o T_{i-1}: what
+// the estimator would measure if it were exact. motions[0] is left default (frame 0 has no
+// pair).
+inline std::vector<Motion> pair_motions(const std::vector<Vec3>& camera) {
+  std::vector<Motion> m(camera.size());
+  for (std::size_t i = 1; i < camera.size(); ++i) {
+    const double da = camera[i].a - camera[i - 1].a;
+    const double c = std::cos(da), s = std::sin(da);
+    m[i] = {.dx = camera[i].x - (c * camera[i - 1].x - s * camera[i - 1].y),
+            .dy = camera[i].y - (s * camera[i - 1].x + c * camera[i - 1].y),
+            .da = da,
+            .status = MotionStatus::ok,
+            .scene_score = 0.02};
+  }
+  return m;
+}
+
 }  // namespace sw::path::testing
