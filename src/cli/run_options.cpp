@@ -91,11 +91,12 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               "path; 0 = chosen per shot, the smallest of 1.1, 1.15, 1.2, 1.25 "
                               "whose path is predicted steady enough",
                               "0", 0, 4));
-    t.push_back(number_option("--drift", "F",
-                              "l1 smoother: follow the camera's slow drift (the camera path "
-                              "under a Gaussian of F x the shot's frames) and remove the motion "
-                              "around it; 0 = hold still against all motion (the paper's path)",
-                              "0.05", 0, 0.99));
+    t.push_back(
+        number_option("--drift", "F",
+                      "l1 smoother: follow the camera's slow drift (the camera path "
+                      "under a Gaussian of F x the shot's frames, 15..300) and remove the motion "
+                      "around it; 0 = hold still against all motion (the paper's path)",
+                      "0.05", 0, 0.99));
     t.push_back(number_option("--cut-threshold", "S",
                               "scene score (luma histogram distance, 0..1) from which a frame "
                               "pair is a hard cut; shots are smoothed separately; 0 = no cut "

@@ -68,6 +68,10 @@ constexpr int kPinned = 3;  // frames a window takes from the previous one (D3 s
 // 30 fps): quicker motion is shake to remove, however short the shot. On footage 08 (164
 // frames) it halved the residual jitter at the same stability score.
 constexpr double kMinDriftSigma = 15;
+// ... and no slower than this (frames; 10 s at 30 fps): a slower drift is held still like the
+// paper's path would. It also keeps the Gaussian's cost linear in the shot's length (its taps
+// grow with sigma): an hour-long shot at 0.05 x its frames would have 16,000 taps a row.
+constexpr double kMaxDriftSigma = 300;
 
 class Lp {
  public:
@@ -234,9 +238,9 @@ std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& p, Frame
   if (n < 2) return out;
   const double r = std::hypot(frame.width, frame.height) / 2;
   std::vector<Vec3> drift;  // empty = the paper's objective
-  const double sigma = p.drift_fraction > 0
-                           ? std::max(kMinDriftSigma, p.drift_fraction * static_cast<double>(n))
-                           : 0.0;
+  const double sigma = p.drift_fraction > 0 ? std::clamp(p.drift_fraction * static_cast<double>(n),
+                                                         kMinDriftSigma, kMaxDriftSigma)
+                                            : 0.0;
   if (sigma > 0) drift = gaussian(camera, std::vector<double>(camera.size(), sigma));
   const std::span<const Vec3> drift_span(drift);
   std::ptrdiff_t s = 0;
