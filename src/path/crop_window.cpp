@@ -22,7 +22,6 @@
 #include <cmath>
 #include <future>
 #include <numbers>
-#include <thread>
 #include <vector>
 
 #include "path/smoother.hpp"
@@ -87,11 +86,11 @@ double predicted_stability(std::span<const Vec3> path, FrameSize frame) {
 }
 
 L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame) {
-  // The candidates are independent LPs: solve them a batch at a time, one per core (the path
-  // stage runs after the analysis, so the cores are free), and keep the first in window order
-  // that is steady enough. The choice does not depend on the batch size.
-  const std::size_t batch =
-      std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kWindows.size());
+  // The candidates are independent LPs: solve them a batch of params.threads at a time (the
+  // path stage runs after the analysis, so the workers' cores are free), and keep the first in
+  // window order that is steady enough. The choice does not depend on the batch size.
+  const std::size_t batch = std::clamp<std::size_t>(
+      static_cast<std::size_t>(std::max(1, params.threads)), 1, kWindows.size());
   for (std::size_t first = 0; first < kWindows.size(); first += batch) {
     const std::size_t last = std::min(kWindows.size(), first + batch);
     std::vector<std::future<std::vector<Vec3>>> solving;

@@ -72,12 +72,15 @@ struct L1Params {
   double margin_px = 1;  // slack for the linearised rotation (see l1_smoother.cpp); >= 0
   // Our addition: the objective counts the roughness of the path relative to the camera's
   // slow drift, the camera path under a Gaussian whose std-dev is this fraction of the shot's
-  // frames (at least 15 frames), so the path follows the shot's slowest motion instead of
+  // frames (15..300 frames), so the path follows the shot's slowest motion instead of
   // holding still against it; in [0, 1), 0 = the paper's objective.
   double drift_fraction = 0.05;
   // crop_zoom 0: the smallest candidate window whose path reaches this predicted stability
   // (predicted_stability() in path/smoother.hpp); in (0, 1].
   double stability_target = 0.6;
+  // Cores the crop-window search may use (candidates solved that many at a time). Not a
+  // parameter of the result: the choice is the same for any count.
+  int threads = 1;
 };
 
 struct PathParams {
