@@ -66,7 +66,10 @@ void BM_PlanPath(benchmark::State& state) {
                   .da = rows[i - 1].a,
                   .status = sw::MotionStatus::ok};
   }
+  // The recipe's path (moving average, the fixed zoom): LOF and the smoothing on an hour.
   sw::path::PathParams params;
+  params.smoother = sw::path::SmootherKind::ma;
+  params.crop = sw::path::Crop::none;
   params.outliers = static_cast<sw::path::OutlierPolicy>(state.range(0));
   for (auto _ : state) benchmark::DoNotOptimize(sw::path::plan_path(motions, params));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kRows));
@@ -76,6 +79,28 @@ BENCHMARK(BM_PlanPath)
     ->Arg(static_cast<int>(sw::path::OutlierPolicy::recipe))
     ->Arg(static_cast<int>(sw::path::OutlierPolicy::adaptive))
     ->Unit(benchmark::kMillisecond);
+
+// The default path (L1 with the per-shot crop-window search, --crop auto) on 3,000 frames of
+// a 1080p shot (100 s at 30 fps; its LPs dominate, about linear in the length), with the
+// candidates solved 1 or 2 at a time (--threads).
+void BM_PlanPathL1(benchmark::State& state) {
+  constexpr std::size_t kFrames = 3000;
+  const auto rows = shake(kFrames - 1);
+  std::vector<sw::Motion> motions(kFrames);
+  motions[0].status = sw::MotionStatus::first_frame;
+  for (std::size_t i = 1; i < kFrames; ++i) {
+    motions[i] = {.dx = rows[i - 1].x,
+                  .dy = rows[i - 1].y,
+                  .da = rows[i - 1].a,
+                  .status = sw::MotionStatus::ok};
+  }
+  sw::path::PathParams params;
+  params.l1.threads = static_cast<int>(state.range(0));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(sw::path::plan_path(motions, params, sw::path::FrameSize{1920, 1080}));
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kFrames));
+}
+BENCHMARK(BM_PlanPathL1)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
