@@ -47,10 +47,10 @@ struct RunOptions {
   // `render` from a store cuts its GOPs where `stabilize` or an earlier render did.
   bool segment_frames_given = true;
   motion::MotionParams motion;
-  // Decode the analysis pass with the codec's in-loop deblocking filter. Off by default: the
-  // frames are downscaled for analysis anyway, and skipping it is a quarter of the decode
-  // (bench/README.md shows the footage's stabilization scores with and without).
-  bool analysis_deblock = false;
+  // Decode the analysis pass with the codec's in-loop deblocking filter. Skipping it saves
+  // about a fifth of the decode, but on the footage it made the output measurably less steady
+  // on 5 of 8 clips (bench/README.md), so it stays on unless asked.
+  bool analysis_deblock = true;
   path::PathParams path;
   render::WarpParams warp;
   io::EncodeOptions encode;

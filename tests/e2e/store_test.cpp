@@ -182,6 +182,10 @@ TEST_F(Store, StoreOfAnotherVideoIsRefused) {
   expect_one_line_failure(run_stillwater({"analyze", dir.file("in.mp4"), "--store",
                                           dir.file("run.zarr"), "--analysis-width", "320"}),
                           "analysis_width");
+  // How the analysis decodes is an analysis parameter too (the motions depend on it).
+  expect_one_line_failure(run_stillwater({"analyze", dir.file("in.mp4"), "--store",
+                                          dir.file("run.zarr"), "--analysis-deblock", "off"}),
+                          "deblock");
 }
 
 TEST_F(Store, CorruptChunkIsNamed) {
