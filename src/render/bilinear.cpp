@@ -62,13 +62,18 @@ struct Span {
 
 Span inside_span(const RowCoordinate& fx, const RowCoordinate& fy, int width, const PlaneView& src,
                  int slack) {
+  // A pixel's coordinate is its exact value f(x) = block(x), or one 16.16 unit below it (the
+  // per-block split rounds twice). So the test is made on the exact value with that unit of
+  // margin at the low edge: then every pixel that passes is inside whichever way it rounds.
+  // The exact value is monotone along a row, so the pixels that pass form one interval, and
+  // its two ends decide.
   const auto ok = [&](int x) {
-    const int ix = whole(fx.at(x)), iy = whole(fy.at(x));
-    return ix >= 0 && ix + 1 + slack <= src.width - 1 && iy >= 0 && iy + 1 <= src.height - 1;
+    const std::int32_t cx = fx.block(x), cy = fy.block(x);
+    return cx >= 1 && whole(cx) + 1 + slack <= src.width - 1 && cy >= 1 &&
+           whole(cy) + 1 <= src.height - 1;
   };
-  // Estimate the interval in doubles, then shrink it until both ends pass the exact test. The
-  // coordinates are monotone along a row (to within the 16.16 rounding, which the shrinking
-  // absorbs), so the valid pixels form one interval and its ends decide.
+  // Estimate the interval in doubles, then shrink it until both ends pass (pixels the estimate
+  // leaves out only take the checked path).
   double lo = 0, hi = width;
   const auto clip = [&](const RowCoordinate& f, double limit) {
     const double f0 = static_cast<double>(f.start) / kOne32;
@@ -88,9 +93,6 @@ Span inside_span(const RowCoordinate& fx, const RowCoordinate& fy, int width, co
          static_cast<int>(std::clamp(hi, 0.0, double(width)))};
   while (s.first < s.last && !ok(s.first)) ++s.first;
   while (s.last > s.first && !ok(s.last - 1)) --s.last;
-  for (int x = s.first + 1; x < s.last - 1 && x < s.first + kBlock; ++x) {
-    if (!ok(x)) return {s.first, s.first};  // not monotone after all: leave it to the checks
-  }
   return s;
 }
 

@@ -109,5 +109,32 @@ TEST(Bilinear, IntegerShiftCopiesAndFillsTheRest) {
   }
 }
 
+// A plane of zeros between rows of 255 that are not part of it: any output above 0 means a
+// tap read outside the plane. Maps with a tiny rotation put the source rows within 1/65536 px
+// of the top and bottom edges, where the per-block fixed point rounds by one unit.
+TEST(Bilinear, NeverReadsOutsideThePlane) {
+  const int w = 700, h = 40;
+  std::vector<std::uint8_t> buffer(static_cast<std::size_t>(w * (h + 2)), 0);
+  std::fill(buffer.begin(), buffer.begin() + w, 255);
+  std::fill(buffer.end() - w, buffer.end(), 255);
+  const PlaneView src{buffer.data() + w, w, w, h, 1};
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(w * 4));
+  const MutablePlaneView dst{out.data(), w, w, 4, 1};
+  for (const bool simd : {true, false}) {
+    for (const double slope : {-3e-7, -1e-7, 1e-7, 3e-7}) {
+      for (int e = -40; e <= 40; ++e) {
+        for (const double edge : {0.0, double(h - 1)}) {
+          // Row y of the output starts at source row edge - 1/512 + e / 2^20 (the sampler adds
+          // half a 1/256 step before truncating).
+          const double y0 = edge - 1.0 / 512 + e / 1048576.0;
+          const InverseAffine map{{1, 0, 0.25, slope, 0, y0}};
+          warp_plane_bilinear(src, dst, map, Border::black, 0, simd);
+          for (const std::uint8_t v : out) ASSERT_EQ(v, 0) << simd << " " << slope << " " << e;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sw::render
