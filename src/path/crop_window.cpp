@@ -15,7 +15,7 @@
 // a fixed order). The prediction ignores the estimator's own noise, so it reads higher than a
 // measured score: the target (L1Params::stability_target) is on the predicted scale.
 //
-// Cost: up to 4 L1 solves per shot instead of one, solved two at a time on two cores (about
+// Cost: up to 4 L1 solves per shot instead of one, solved --threads at a time (about
 // 0.25 s per 300 frames each), which is still small beside decoding the shot twice.
 #include <algorithm>
 #include <array>
