@@ -123,11 +123,6 @@ class SegmentAnalyser {
   std::vector<std::unique_ptr<motion::MotionEstimator>> estimators_;
 };
 
-int worker_count(int threads, const SegmentPlan& plan) {
-  return static_cast<int>(std::clamp<std::int64_t>(
-      threads, 1, std::max<std::int64_t>(1, static_cast<std::int64_t>(plan.segments.size()))));
-}
-
 }  // namespace
 
 std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan,
@@ -138,7 +133,7 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
     throw Error("--store-frames", "needs every frame in this process; run it without MPI ranks");
   }
 
-  const int workers = worker_count(run.threads, plan);
+  const int workers = plan.workers(run.threads);
   std::atomic<std::int64_t> done{0}, decoded{0}, owned_decoded{0}, resumed{0};
   std::mutex progress_mutex;  // the callback draws a bar: one caller at a time
   auto place = [&](const Segment& s, const store::StagedMotions& staged) {
@@ -188,8 +183,8 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
 }
 
 void serve_analysis(const AnalysisRun& run, const SegmentPlan& plan, SegmentQueue& queue) {
-  SegmentAnalyser analyser(run, plan, worker_count(run.threads, plan));
-  drain(queue, worker_count(run.threads, plan), std::ref(analyser));
+  SegmentAnalyser analyser(run, plan, plan.workers(run.threads));
+  drain(queue, plan.workers(run.threads), std::ref(analyser));
 }
 
 }  // namespace sw::exec

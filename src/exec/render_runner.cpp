@@ -60,9 +60,7 @@ std::int64_t render_segment(const RenderRun& run, io::VideoReader& reader, const
 // more workers than that would add memory without adding speed. The pieces, and so the output
 // bytes, do not depend on the count.
 int render_workers(int threads, int encoder_threads, const SegmentPlan& plan) {
-  const std::int64_t by_cores = std::max(1, threads / std::max(1, encoder_threads));
-  return static_cast<int>(std::clamp<std::int64_t>(
-      by_cores, 1, std::max<std::int64_t>(1, static_cast<std::int64_t>(plan.segments.size()))));
+  return plan.workers(threads / std::max(1, encoder_threads));
 }
 
 // Per-worker readers, created on first use; renders one segment's piece per call.

@@ -62,4 +62,9 @@ SegmentPlan plan_segments(std::span<const std::uint8_t> keyframe, std::int64_t t
   return plan;
 }
 
+int SegmentPlan::workers(int threads) const {
+  return static_cast<int>(std::clamp<std::int64_t>(
+      threads, 1, std::max<std::int64_t>(1, static_cast<std::int64_t>(segments.size()))));
+}
+
 }  // namespace sw::exec

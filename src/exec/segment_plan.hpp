@@ -35,6 +35,8 @@ struct SegmentPlan {
   std::int64_t target = 0;
   std::vector<Segment> segments;
   std::int64_t overhead_frames() const;
+  // Workers worth starting for `threads`: at least one, and no more than there are segments.
+  int workers(int threads) const;
 };
 
 // keyframe[i] tells whether frame i (presentation order) is a keyframe that decoding can start
