@@ -8,14 +8,10 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
+#include "io/frame_convert.hpp"
+
 namespace sw::io {
 namespace {
-
-AVPixelFormat yuv_for_shifts(int sx, int sy) {
-  if (sx == 0 && sy == 0) return AV_PIX_FMT_YUV444P;
-  if (sx == 1 && sy == 0) return AV_PIX_FMT_YUV422P;
-  return AV_PIX_FMT_YUV420P;
-}
 
 bool supports(const AVCodec* codec, AVPixelFormat fmt) {
   if (!codec->pix_fmts) return true;  // the encoder does not say: assume it does

@@ -55,6 +55,12 @@ int ceil_shift(int v, int s) {
 
 }  // namespace
 
+AVPixelFormat yuv_for_shifts(int shift_x, int shift_y) {
+  if (shift_x == 0 && shift_y == 0) return AV_PIX_FMT_YUV444P;
+  if (shift_x == 1 && shift_y == 0) return AV_PIX_FMT_YUV422P;
+  return AV_PIX_FMT_YUV420P;
+}
+
 void FrameConverter::configure(const AVFrame& first) {
   source_format_ = static_cast<AVPixelFormat>(first.format);
   width_ = first.width;

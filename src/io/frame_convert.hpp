@@ -16,6 +16,10 @@
 
 namespace sw::io {
 
+// The 8-bit planar YUV format of a FrameView's chroma shifts: 4:4:4 (0, 0), 4:2:2 (1, 0), else
+// 4:2:0 (the converter below delivers no other subsampling).
+AVPixelFormat yuv_for_shifts(int shift_x, int shift_y);
+
 class FrameConverter {
  public:
   FrameConverter(bool force_8bit, std::string path)

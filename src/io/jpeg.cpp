@@ -11,18 +11,11 @@ extern "C" {
 
 #include "core/error.hpp"
 #include "io/av_ptr.hpp"
+#include "io/frame_convert.hpp"
 
 namespace sw::io {
 
 namespace {
-
-AVPixelFormat source_format(const FrameView& f) {
-  if (f.bit_depth != 8) throw Error("jpeg", "expected an 8-bit frame");
-  if (f.chroma_shift_x == 1 && f.chroma_shift_y == 1) return AV_PIX_FMT_YUV420P;
-  if (f.chroma_shift_x == 1 && f.chroma_shift_y == 0) return AV_PIX_FMT_YUV422P;
-  if (f.chroma_shift_x == 0 && f.chroma_shift_y == 0) return AV_PIX_FMT_YUV444P;
-  throw Error("jpeg", "unsupported chroma subsampling");
-}
 
 // Image tools' 1..100 quality to MJPEG's quantiser scale 2..31 (lower = finer): 100 -> 2,
 // about 82 -> 4, 50 -> 8, the steps libjpeg's quality curve takes around the usual settings.
@@ -57,7 +50,8 @@ std::string encode_jpeg(const FrameView& frame, int width, int quality) {
   picture->quality = ctx->global_quality;
   if (av_frame_get_buffer(picture.get(), 0) < 0) throw Error("jpeg", "out of memory");
 
-  const AVPixelFormat from = source_format(frame);
+  if (frame.bit_depth != 8) throw Error("jpeg", "expected an 8-bit frame");
+  const AVPixelFormat from = yuv_for_shifts(frame.chroma_shift_x, frame.chroma_shift_y);
   SwsPtr sws(sws_getContext(w, h, from, ctx->width, ctx->height, ctx->pix_fmt, SWS_AREA, nullptr,
                             nullptr, nullptr));
   if (!sws) throw Error("jpeg", "cannot convert the frame");
