@@ -83,14 +83,7 @@ class Lp {
   }
   // lo <= sum coef_j x_{col_j} <= hi
   void row(std::initializer_list<std::pair<int, double>> terms, double lo, double hi) {
-    const int r = static_cast<int>(row_lo_.size());
-    for (const auto& [c, v] : terms) {
-      rows_.push_back(r);
-      cols_.push_back(c);
-      values_.push_back(v);
-    }
-    row_lo_.push_back(lo);
-    row_hi_.push_back(hi);
+    row_of(terms, lo, hi);
   }
   template <class Terms>
   void row_of(const Terms& terms, double lo, double hi) {
