@@ -81,8 +81,7 @@ BENCHMARK(BM_PlanPath)
     ->Unit(benchmark::kMillisecond);
 
 // The default path (L1 with the per-shot crop-window search, --crop auto) on 3,000 frames of
-// a 1080p shot (100 s at 30 fps; its LPs dominate, about linear in the length), with the
-// candidates solved 1 or 2 at a time (--threads).
+// a 1080p shot (100 s at 30 fps; its LPs dominate, about linear in the length).
 void BM_PlanPathL1(benchmark::State& state) {
   constexpr std::size_t kFrames = 3000;
   const auto rows = shake(kFrames - 1);
@@ -95,12 +94,11 @@ void BM_PlanPathL1(benchmark::State& state) {
                   .status = sw::MotionStatus::ok};
   }
   sw::path::PathParams params;
-  params.l1.threads = static_cast<int>(state.range(0));
   for (auto _ : state)
     benchmark::DoNotOptimize(sw::path::plan_path(motions, params, sw::path::FrameSize{1920, 1080}));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kFrames));
 }
-BENCHMARK(BM_PlanPathL1)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_PlanPathL1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

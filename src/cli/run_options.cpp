@@ -186,7 +186,6 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.encode.preset = args.text("--preset");
     o.encode.encoder_threads = static_cast<int>(args.integer("--encoder-threads"));
   }
-  o.path.l1.threads = o.threads;  // the path stage runs when the workers are done
   return o;
 }
 

@@ -41,18 +41,16 @@
 // are part of the next LP and the joined path is as smooth as an unsplit one. Each frame
 // takes the value of the last window that solved it; memory is O(window).
 //
-// Solver: CLP (COIN-OR, https://github.com/coin-or/Clp), a maintained simplex LP solver
-// packaged in Debian (coinor-libclp-dev), deterministic on one thread. The LPs are small
-// (about 21 columns and 17 rows per frame); primal simplex solves a 300-frame window in
-// about a second on one core, 2-7 ms a frame: far less than decoding the frame.
-#include <coin/ClpSimplex.hpp>
-#include <coin/CoinPackedMatrix.hpp>
-
+// Solver: banded_l1.cpp, an interior-point method that uses the LP's banded shape (each row
+// touches one frame and its 3 neighbours): about 60 us a frame, where CLP's simplex took 2 ms
+// (its ~27 pivots a frame cost O(window) each). CLP remains the reference its tests compare
+// the optimum with.
 #include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "core/error.hpp"
+#include "path/banded_l1.hpp"
 #include "path/crop.hpp"
 #include "path/smoother.hpp"
 
@@ -72,54 +70,8 @@ constexpr double kMinDriftSigma = 15;
 // paper's path would. It also keeps the Gaussian's cost linear in the shot's length (its taps
 // grow with sigma): an hour-long shot at 0.05 x its frames would have 16,000 taps a row.
 constexpr double kMaxDriftSigma = 300;
-
-class Lp {
- public:
-  int column(double lo, double hi, double cost) {
-    col_lo_.push_back(lo);
-    col_hi_.push_back(hi);
-    cost_.push_back(cost);
-    return static_cast<int>(cost_.size()) - 1;
-  }
-  // lo <= sum coef_j x_{col_j} <= hi
-  void row(std::initializer_list<std::pair<int, double>> terms, double lo, double hi) {
-    row_of(terms, lo, hi);
-  }
-  template <class Terms>
-  void row_of(const Terms& terms, double lo, double hi) {
-    const int r = static_cast<int>(row_lo_.size());
-    for (const auto& [c, v] : terms) {
-      rows_.push_back(r);
-      cols_.push_back(c);
-      values_.push_back(v);
-    }
-    row_lo_.push_back(lo);
-    row_hi_.push_back(hi);
-  }
-
-  std::vector<double> solve() const {
-    const CoinPackedMatrix matrix(true, rows_.data(), cols_.data(), values_.data(),
-                                  static_cast<CoinBigIndex>(values_.size()));
-    ClpSimplex model;
-    model.setLogLevel(0);
-    model.loadProblem(matrix, col_lo_.data(), col_hi_.data(), cost_.data(), row_lo_.data(),
-                      row_hi_.data());
-    // Primal simplex: on these LPs (equality rows, many degenerate slacks) it measured 2-3x
-    // faster than dual simplex, presolve or the barrier (CLP 1.17.6, 300-frame windows).
-    model.primal();
-    if (!model.isProvenOptimal()) model.dual();
-    if (!model.isProvenOptimal()) {
-      throw Error("path", "expected the L1 path's linear program to be solved, got CLP status " +
-                              std::to_string(model.status()));
-    }
-    const double* x = model.primalColumnSolution();
-    return {x, x + cost_.size()};
-  }
-
- private:
-  std::vector<double> col_lo_, col_hi_, cost_, row_lo_, row_hi_, values_;
-  std::vector<int> rows_, cols_;
-};
+// Less room than this (pixels) for the crop window to move is none.
+constexpr double kNoRoomPx = 1e-6;
 
 // Channel c of v as the LP sees it: x, y, or the angle in pixels.
 double component(const Vec3& v, int c, double r) {
@@ -130,40 +82,46 @@ double component(const Vec3& v, int c, double r) {
 void solve_window(std::span<const Vec3> camera, std::span<const Vec3> drift, std::span<Vec3> out,
                   int pinned, const L1Params& p, FrameSize frame, double zoom, double r) {
   const int m = static_cast<int>(camera.size());
-  Lp lp;
-  // P columns: 3 per frame (x, y, a' = a r).
-  std::vector<int> col(static_cast<std::size_t>(3 * m));
-  for (int t = 0; t < m; ++t) {
-    const Vec3& v = out[static_cast<std::size_t>(t)];
-    const double value[3] = {v.x, v.y, v.a * r};
-    for (int c = 0; c < 3; ++c) {
-      const bool fixed = t < pinned;
-      col[static_cast<std::size_t>(3 * t + c)] =
-          lp.column(fixed ? value[c] : -COIN_DBL_MAX, fixed ? value[c] : COIN_DBL_MAX, 0);
-    }
+  // Variables: x, y, a' = a r of the frames [pinned, m), 3 each; a pinned frame's values are
+  // constants moved to the right-hand sides.
+  const auto variable = [&](int t, int c) { return 3 * (t - pinned) + c; };
+  const auto value = [&](int t, int c) {
+    return component(out[static_cast<std::size_t>(t)], c, r);
+  };
+  const double ohx = (frame.width - 1) / 2.0, ohy = (frame.height - 1) / 2.0;
+  // The chroma rectangle's half pixel and the edge epsilon of crop.hpp, plus the slack for
+  // the linearisation; the zero correction (P = camera) stays inside whatever the margins,
+  // since the crop window itself is inside the frame for zoom >= 1.
+  const double inset = 0.5 + kEdgeEpsPx + p.margin_px;
+  const double room_x = std::max(ohx - inset, ohx / zoom) - ohx / zoom;
+  const double room_y = std::max(ohy - inset, ohy / zoom) - ohy / zoom;
+  // No room (a crop window as large as the frame): the inclusion rows pin every frame to the
+  // camera, so that is the path.
+  if (room_x < kNoRoomPx || room_y < kNoRoomPx) {
+    std::copy(camera.begin() + pinned, camera.end(), out.begin() + pinned);
+    return;
   }
-  // |D_k P| per channel as e+ + e- with D_k P = e+ - e-, e+-  >= 0 (the slack form of
-  // section 3.1 with one equality row instead of two inequality rows: half the rows).
+  BandedL1 lp;
+  lp.variables = 3 * (m - pinned);
+  // w_k |D_k P - D_k drift| per channel: the roughness counted is that of P - drift.
   const std::span<const double> ops[3] = {kD1, kD2, kD3};
   const double weights[3] = {p.w1, p.w2, p.w3};
-  std::vector<std::pair<int, double>> terms;
   for (int k = 0; k < 3; ++k) {
     const int len = static_cast<int>(ops[k].size());
-    for (int t = 0; t + len <= m; ++t) {
+    for (int t = std::max(0, pinned - len + 1); t + len <= m; ++t) {
       for (int c = 0; c < 3; ++c) {
-        const int plus = lp.column(0, COIN_DBL_MAX, weights[k]);
-        const int minus = lp.column(0, COIN_DBL_MAX, weights[k]);
-        terms.clear();
-        double rhs = 0;  // D_k of the drift: the roughness counted is that of P - drift
+        AbsTerm term{.row = {}, .target = 0, .weight = weights[k]};
         for (int j = 0; j < len; ++j) {
-          const auto f = static_cast<std::size_t>(t + j);
+          const int f = t + j;
           const double op = ops[k][static_cast<std::size_t>(j)];
-          terms.emplace_back(col[3 * f + static_cast<std::size_t>(c)], op);
-          if (!drift.empty()) rhs += op * component(drift[f], c, r);
+          if (!drift.empty())
+            term.target += op * component(drift[static_cast<std::size_t>(f)], c, r);
+          if (f < pinned)
+            term.target -= op * value(f, c);
+          else
+            term.row.add(variable(f, c), op);
         }
-        terms.emplace_back(plus, -1.0);
-        terms.emplace_back(minus, 1.0);
-        lp.row_of(terms, rhs, rhs);
+        lp.terms.push_back(term);
       }
     }
   }
@@ -172,45 +130,46 @@ void solve_window(std::span<const Vec3> camera, std::span<const Vec3> drift, std
   // tens of pixels for nothing, or an offset where a shot starts). The paper keeps B_t near
   // the identity with proximity bounds (section 3.2); a tiny L1 pull towards the camera does
   // the same and also makes the crop that auto picks smaller. Pinned frames need none.
-  for (int t = pinned; t < m && p.w0 > 0; ++t) {
-    const Vec3& cam = camera[static_cast<std::size_t>(t)];
-    const double target[3] = {cam.x, cam.y, cam.a * r};
+  std::vector<double> start(static_cast<std::size_t>(lp.variables));
+  for (int t = pinned; t < m; ++t) {
     for (int c = 0; c < 3; ++c) {
-      const int plus = lp.column(0, COIN_DBL_MAX, p.w0);
-      const int minus = lp.column(0, COIN_DBL_MAX, p.w0);
-      lp.row({{col[static_cast<std::size_t>(3 * t + c)], 1.0}, {plus, -1.0}, {minus, 1.0}},
-             target[c], target[c]);
+      const double cam = component(camera[static_cast<std::size_t>(t)], c, r);
+      start[static_cast<std::size_t>(variable(t, c))] = cam;
+      if (p.w0 <= 0) continue;
+      AbsTerm term{.row = {}, .target = cam, .weight = p.w0};
+      term.row.add(variable(t, c), 1.0);
+      lp.terms.push_back(term);
     }
   }
-  // Inclusion constraints (section 3.2), linearised as in the file comment.
-  const double ohx = (frame.width - 1) / 2.0, ohy = (frame.height - 1) / 2.0;
-  // The chroma rectangle's half pixel and the edge epsilon of crop.hpp, plus the slack for
-  // the linearisation.
-  const double inset = 0.5 + kEdgeEpsPx + p.margin_px;
-  const double hx = ohx - inset, hy = ohy - inset;
+  // Inclusion constraints (section 3.2), linearised as in the file comment. Each axis's bound
+  // for one corner is a range on one linear expression, and the two corners on the same
+  // horizontal (for x) or vertical (for y) edge share that expression (q_x's rotation term
+  // depends on the corner's y only), so the 8 corner rows are 4 ranges, each the
+  // intersection of two corners' ranges.
   for (int t = pinned; t < m; ++t) {
     const Vec3& cam = camera[static_cast<std::size_t>(t)];
-    const int cx = col[static_cast<std::size_t>(3 * t)], cy = cx + 1, ca = cx + 2;
-    for (const double sx : {-1.0, 1.0}) {
-      for (const double sy : {-1.0, 1.0}) {
-        const double vx = sx * ohx / zoom, vy = sy * ohy / zoom;
-        const double wx = vx - cam.x, wy = vy - cam.y;
-        // The zero correction (P = camera) must stay feasible whatever the margins: the crop
-        // window itself is inside the frame for zoom >= 1.
-        const double bx = std::max(hx, std::abs(vx)), by = std::max(hy, std::abs(vy));
-        // q_x = vx + cam.x - x + (a - theta) wy in [-bx, bx]
-        lp.row({{cx, -1.0}, {ca, wy / r}}, -bx - vx - cam.x + cam.a * wy,
-               bx - vx - cam.x + cam.a * wy);
-        // q_y = vy + cam.y - y - (a - theta) wx in [-by, by]
-        lp.row({{cy, -1.0}, {ca, -wx / r}}, -by - vy - cam.y - cam.a * wx,
-               by - vy - cam.y - cam.a * wx);
-      }
+    const int cx = variable(t, 0), cy = cx + 1, ca = cx + 2;
+    for (const double side : {-1.0, 1.0}) {
+      // q_x = vx + cam.x - x + (a - theta) wy in [-bx, bx] for both vx = +-ohx / zoom.
+      const double wy = side * ohy / zoom - cam.y;
+      const double mid_x = -cam.x + cam.a * wy;
+      RangeRow qx{.row = {}, .lo = mid_x - room_x, .hi = mid_x + room_x};
+      qx.row.add(cx, -1.0);
+      qx.row.add(ca, wy / r);
+      lp.ranges.push_back(qx);
+      // q_y = vy + cam.y - y - (a - theta) wx in [-by, by] for both vy = +-ohy / zoom.
+      const double wx = side * ohx / zoom - cam.x;
+      const double mid_y = -cam.y - cam.a * wx;
+      RangeRow qy{.row = {}, .lo = mid_y - room_y, .hi = mid_y + room_y};
+      qy.row.add(cy, -1.0);
+      qy.row.add(ca, -wx / r);
+      lp.ranges.push_back(qy);
     }
   }
-  const std::vector<double> x = lp.solve();
+  const BandedL1Solution solution = solve_banded_l1(lp, start);
   for (int t = pinned; t < m; ++t) {
-    const auto i = static_cast<std::size_t>(3 * t);
-    out[static_cast<std::size_t>(t)] = {x[i], x[i + 1], x[i + 2] / r};
+    const auto i = static_cast<std::size_t>(variable(t, 0));
+    out[static_cast<std::size_t>(t)] = {solution.p[i], solution.p[i + 1], solution.p[i + 2] / r};
   }
 }
 

@@ -78,9 +78,6 @@ struct L1Params {
   // crop_zoom 0: the smallest candidate window whose path reaches this predicted stability
   // (predicted_stability() in path/smoother.hpp); in (0, 1].
   double stability_target = 0.6;
-  // Cores the crop-window search may use (candidates solved that many at a time). Not a
-  // parameter of the result: the choice is the same for any count.
-  int threads = 1;
 };
 
 struct PathParams {

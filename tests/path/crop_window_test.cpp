@@ -85,23 +85,6 @@ TEST(PredictedStability, EqualsTheFullSpectrumForOddAndEvenLengths) {
   }
 }
 
-TEST(L1CropWindow, TheChoiceDoesNotDependOnTheThreads) {
-  const auto camera = shaky_camera(320, 5, 5);
-  L1Params one;
-  one.threads = 1;
-  L1Params three = one;
-  three.threads = 3;
-  const L1Choice a = l1_auto_path(camera, one, kFrame);
-  const L1Choice b = l1_auto_path(camera, three, kFrame);
-  EXPECT_EQ(a.crop_zoom, b.crop_zoom);
-  ASSERT_EQ(a.path.size(), b.path.size());
-  for (std::size_t i = 0; i < a.path.size(); ++i) {
-    ASSERT_EQ(a.path[i].x, b.path[i].x) << i;
-    ASSERT_EQ(a.path[i].y, b.path[i].y) << i;
-    ASSERT_EQ(a.path[i].a, b.path[i].a) << i;
-  }
-}
-
 TEST(L1CropWindow, GrowsWithTheShake) {
   const L1Params params;
   double last = 0;
