@@ -148,8 +148,14 @@ void row_inside(const PlaneView& src, std::uint8_t* out, int first, int last,
   }
 }
 
-// Whole 8-pixel blocks with every tap inside and 2 bytes of slack to the right (each lane
-// loads 4 bytes at its tap). The same arithmetic as blend(), 8 lanes at a time.
+// Whole 8-pixel blocks with every tap inside and 2 bytes of slack to the right (a gathered
+// lane loads 4 bytes at its tap). The same integers as blend(), 8 lanes at a time: each
+// lane's two taps of a row sit as 16-bit pairs, so one madd gives p0 (256 - wx) + p1 wx, and
+// the vertical blend is t 256 + (b - t) wy.
+//
+// Taps come from one of two places. Usually (a shake's small rotation and zoom) a block's 8
+// pixels sample one source row pair and at most 16 consecutive bytes of it: then two 16-byte
+// loads and a byte shuffle put every lane's pair in place. Otherwise two 8-lane gathers.
 __attribute__((target("avx2"))) int row_inside_avx2(const PlaneView& src, std::uint8_t* out,
                                                     int first, int last, const RowCoordinate& fx,
                                                     const RowCoordinate& fy) {
@@ -162,26 +168,48 @@ __attribute__((target("avx2"))) int row_inside_avx2(const PlaneView& src, std::u
   const __m256i byte = _mm256_set1_epi32(0xFF);
   const __m256i one = _mm256_set1_epi32(kWeightOne);
   const __m256i half = _mm256_set1_epi32(1 << 15);
+  // pshufb controls (they index bytes within each 128-bit half; -128 zeroes a byte): a lane
+  // becomes the 16-bit pair (byte i, byte i + 1). For loaded rows i is the lane's tap offset,
+  // added to (0, -128, 1, -128); for gathered lanes it is the lane's own first byte.
+  const __m256i pair_of_first = _mm256_set1_epi32(static_cast<int>(0x80018000u));
+  const __m256i pair_of_gathered =
+      _mm256_setr_epi8(0, -128, 1, -128, 4, -128, 5, -128, 8, -128, 9, -128, 12, -128, 13, -128, 0,
+                       -128, 1, -128, 4, -128, 5, -128, 8, -128, 9, -128, 12, -128, 13, -128);
   const auto* base = reinterpret_cast<const int*>(src.data);
   for (; x + kBlock <= last; x += kBlock) {
-    const __m256i cx = _mm256_add_epi32(_mm256_set1_epi32(fx.block(x)), lane_x);
-    const __m256i cy = _mm256_add_epi32(_mm256_set1_epi32(fy.block(x)), lane_y);
+    const std::int32_t bx = fx.block(x), by = fy.block(x);
+    const __m256i cx = _mm256_add_epi32(_mm256_set1_epi32(bx), lane_x);
+    const __m256i cy = _mm256_add_epi32(_mm256_set1_epi32(by), lane_y);
     const __m256i wx = _mm256_and_si256(_mm256_srai_epi32(cx, 8), byte);
     const __m256i wy = _mm256_and_si256(_mm256_srai_epi32(cy, 8), byte);
-    const __m256i offset = _mm256_add_epi32(_mm256_mullo_epi32(_mm256_srai_epi32(cy, 16), stride),
-                                            _mm256_srai_epi32(cx, 16));
-    const __m256i top = _mm256_i32gather_epi32(base, offset, 1);
-    const __m256i bottom = _mm256_i32gather_epi32(base, _mm256_add_epi32(offset, stride), 1);
-    const __m256i wx0 = _mm256_sub_epi32(one, wx);
-    const __m256i t =
-        _mm256_add_epi32(_mm256_mullo_epi32(_mm256_and_si256(top, byte), wx0),
-                         _mm256_mullo_epi32(_mm256_and_si256(_mm256_srli_epi32(top, 8), byte), wx));
-    const __m256i b = _mm256_add_epi32(
-        _mm256_mullo_epi32(_mm256_and_si256(bottom, byte), wx0),
-        _mm256_mullo_epi32(_mm256_and_si256(_mm256_srli_epi32(bottom, 8), byte), wx));
+    // Lane 0 and lane 7 bound the block's taps: the lane offsets are monotone in the lane.
+    const int x0 = whole(bx), x7 = whole(bx + fx.lane[kBlock - 1]);
+    const int y0 = whole(by), y7 = whole(by + fy.lane[kBlock - 1]);
+    __m256i top, bottom;
+    if (y0 == y7 && x7 >= x0 && x7 - x0 <= 14 && x0 + 16 <= src.width) {
+      const std::uint8_t* row = src.data + static_cast<std::ptrdiff_t>(y0) * src.stride + x0;
+      const __m256i upper =
+          _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row)));
+      const __m256i lower = _mm256_broadcastsi128_si256(
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + src.stride)));
+      const __m256i i = _mm256_sub_epi32(_mm256_srai_epi32(cx, 16), _mm256_set1_epi32(x0));
+      const __m256i control =
+          _mm256_add_epi32(_mm256_add_epi32(i, _mm256_slli_epi32(i, 16)), pair_of_first);
+      top = _mm256_shuffle_epi8(upper, control);
+      bottom = _mm256_shuffle_epi8(lower, control);
+    } else {
+      const __m256i offset = _mm256_add_epi32(_mm256_mullo_epi32(_mm256_srai_epi32(cy, 16), stride),
+                                              _mm256_srai_epi32(cx, 16));
+      top = _mm256_shuffle_epi8(_mm256_i32gather_epi32(base, offset, 1), pair_of_gathered);
+      bottom = _mm256_shuffle_epi8(
+          _mm256_i32gather_epi32(base, _mm256_add_epi32(offset, stride), 1), pair_of_gathered);
+    }
+    const __m256i weights = _mm256_or_si256(_mm256_sub_epi32(one, wx), _mm256_slli_epi32(wx, 16));
+    const __m256i t = _mm256_madd_epi16(top, weights);
+    const __m256i b = _mm256_madd_epi16(bottom, weights);
     const __m256i v = _mm256_srli_epi32(
-        _mm256_add_epi32(_mm256_add_epi32(_mm256_mullo_epi32(t, _mm256_sub_epi32(one, wy)),
-                                          _mm256_mullo_epi32(b, wy)),
+        _mm256_add_epi32(_mm256_add_epi32(_mm256_slli_epi32(t, 8),
+                                          _mm256_mullo_epi32(_mm256_sub_epi32(b, t), wy)),
                          half),
         16);
     // 8 x 32-bit -> 8 bytes (values are 0..255, so the saturating packs are exact).
