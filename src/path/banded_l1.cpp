@@ -151,6 +151,14 @@ struct State {
   std::vector<Pair> terms, ranges;
 };
 
+// v += c row
+void add_scaled(std::vector<double>& v, const SparseRow& row, double c) {
+  for (int k = 0; k < row.count; ++k) {
+    const auto uk = static_cast<std::size_t>(k);
+    v[static_cast<std::size_t>(row.index[uk])] += c * row.coef[uk];
+  }
+}
+
 // Largest step in [0, 1] keeping v + step dv >= 0.
 double max_step(double v, double dv, double step) {
   return dv < 0 ? std::min(step, -v / dv) : step;
@@ -213,38 +221,12 @@ BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> sta
   step = res;
   affine = res;
   std::vector<double> rhs(static_cast<std::size_t>(n));
-  // e = (r_c + lambda r_p) / s per row, the Newton system's only part that changes between
-  // the predictor and the corrector; r_c comes from `centring(row value pairs)`.
+  // Per row pair: e = (r_c + lambda r_p) / s and d = lambda / s (the part of the Newton system
+  // that the predictor and the corrector do not share is r_c, the complementarity target).
   std::vector<Pair> e_terms(nt), e_ranges(nr);
 
-  // The reduced matrix's row weights (its factor loses digits as they spread over many
-  // orders of magnitude near the optimum), for iterative refinement: x = M^-1 rhs, then twice
-  // x += M^-1 (rhs - M x) with M x summed from the rows, which recovers the lost digits.
-  std::vector<double> term_weight(nt), range_weight(nr), refine(static_cast<std::size_t>(n));
-  const auto solve_refined = [&](std::vector<double>& out_p) {
-    out_p = rhs;
-    matrix.solve(out_p);
-    for (int round = 0; round < 2; ++round) {
-      refine = rhs;
-      for (std::size_t i = 0; i < nt; ++i) {
-        const SparseRow& a = lp.terms[i].row;
-        const double v = term_weight[i] * a.dot(out_p);
-        for (int k = 0; k < a.count; ++k)
-          refine[static_cast<std::size_t>(a.index[static_cast<std::size_t>(k)])] -=
-              v * a.coef[static_cast<std::size_t>(k)];
-      }
-      for (std::size_t j = 0; j < nr; ++j) {
-        const SparseRow& g = lp.ranges[j].row;
-        const double v = range_weight[j] * g.dot(out_p);
-        for (int k = 0; k < g.count; ++k)
-          refine[static_cast<std::size_t>(g.index[static_cast<std::size_t>(k)])] -=
-              v * g.coef[static_cast<std::size_t>(k)];
-      }
-      matrix.solve(refine);
-      for (int k = 0; k < n; ++k)
-        out_p[static_cast<std::size_t>(k)] += refine[static_cast<std::size_t>(k)];
-    }
-  };
+  // The reduced matrix's row weights.
+  std::vector<double> term_weight(nt), range_weight(nr);
   // Solves for the direction with complementarity targets rc1/rc2 given per pair by `rc`.
   const auto direction = [&](State& d, auto&& rc_term, auto&& rc_range) {
     std::fill(rhs.begin(), rhs.end(), 0.0);
@@ -258,9 +240,7 @@ BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> sta
       // p's right-hand side: -(e1 - e2) a - (d2 - d1) rho / (d1 + d2) a
       const double coef = -(e1 - e2) - (d2 - d1) * rho / (d1 + d2);
       const SparseRow& a = lp.terms[i].row;
-      for (int k = 0; k < a.count; ++k)
-        rhs[static_cast<std::size_t>(a.index[static_cast<std::size_t>(k)])] +=
-            coef * a.coef[static_cast<std::size_t>(k)];
+      add_scaled(rhs, a, coef);
       e_terms[i] = {e1, e2, d1, d2};
     }
     for (std::size_t j = 0; j < nr; ++j) {
@@ -269,14 +249,13 @@ BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> sta
       const auto [c1, c2] = rc_range(j);
       const double e1 = (c1 + v.l1 * r.s1) / v.s1, e2 = (c2 + v.l2 * r.s2) / v.s2;
       const SparseRow& g = lp.ranges[j].row;
-      for (int k = 0; k < g.count; ++k)
-        rhs[static_cast<std::size_t>(g.index[static_cast<std::size_t>(k)])] -=
-            (e1 - e2) * g.coef[static_cast<std::size_t>(k)];
+      add_scaled(rhs, g, -(e1 - e2));
       e_ranges[j] = {e1, e2, v.l1 / v.s1, v.l2 / v.s2};
     }
     for (int k = 0; k < n; ++k)
       rhs[static_cast<std::size_t>(k)] -= res.p[static_cast<std::size_t>(k)];
-    solve_refined(d.p);
+    matrix.solve(rhs);
+    d.p = rhs;
     for (std::size_t i = 0; i < nt; ++i) {
       const auto [e1, e2, d1, d2] = e_terms[i];
       const double rho = -res.t[i] + e1 + e2;
@@ -314,9 +293,7 @@ BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> sta
       const AbsTerm& term = lp.terms[i];
       const Pair& v = x.terms[i];
       const SparseRow& a = term.row;
-      for (int k = 0; k < a.count; ++k)
-        res.p[static_cast<std::size_t>(a.index[static_cast<std::size_t>(k)])] +=
-            (v.l1 - v.l2) * a.coef[static_cast<std::size_t>(k)];
+      add_scaled(res.p, a, v.l1 - v.l2);
       res.t[i] = term.weight - v.l1 - v.l2;
       const double ap = a.dot(x.p);
       res.terms[i] = {ap - x.t[i] + v.s1 - term.target, -ap - x.t[i] + v.s2 + term.target, 0, 0};
@@ -329,9 +306,7 @@ BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> sta
       const RangeRow& range = lp.ranges[j];
       const Pair& v = x.ranges[j];
       const SparseRow& g = range.row;
-      for (int k = 0; k < g.count; ++k)
-        res.p[static_cast<std::size_t>(g.index[static_cast<std::size_t>(k)])] +=
-            (v.l1 - v.l2) * g.coef[static_cast<std::size_t>(k)];
+      add_scaled(res.p, g, v.l1 - v.l2);
       const double gp = g.dot(x.p);
       res.ranges[j] = {gp + v.s1 - range.hi, -gp + v.s2 + range.lo, 0, 0};
       gap += v.s1 * v.l1 + v.s2 * v.l2;

@@ -54,7 +54,8 @@ struct BandedL1Solution {
 };
 
 // Solves `lp` starting from `start` (inside every range, ideally at their middles). The result
-// is optimal to a relative duality gap of 1e-9 and inside every range to 1e-7 of its width.
+// is optimal to a relative duality gap of 1e-9 (1e-7 if the iterates stall first, which
+// rounding can make them do near the optimum) and inside every range to rounding.
 // Deterministic: a fixed sequence of floating-point operations, so the same problem gives the
 // same bits on any thread. Throws sw::Error if the problem is infeasible or the method stalls.
 BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> start);
