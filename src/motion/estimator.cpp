@@ -31,6 +31,7 @@
 #include <opencv2/video/tracking.hpp>
 
 #include "core/error.hpp"
+#include "motion/corners.hpp"
 
 namespace sw::motion {
 
@@ -99,6 +100,17 @@ Motion invalid(Motion m, MotionStatus status) {
   return m;
 }
 
+const MotionParams& validated(const MotionParams& p) {
+  validate(p);
+  return p;
+}
+
+// Pixel sizes given for 1080p (min distance, LK window) scale with the analysis image's
+// shorter side.
+double scale_to_1080p(const AnalysisGeometry& g) {
+  return std::min(g.width, g.height) / 1080.0;
+}
+
 }  // namespace
 
 AnalysisGeometry analysis_geometry(int width, int height, int analysis_width) {
@@ -123,10 +135,13 @@ AnalysisGeometry analysis_geometry(int width, int height, int analysis_width) {
 
 struct MotionEstimator::Impl {
   Impl(int w, int h, const MotionParams& p)
-      : width(w), height(h), params(p), geometry(analysis_geometry(w, h, p.analysis_width)) {
-    validate(p);
-    const double s = std::min(geometry.width, geometry.height) / 1080.0;
-    min_distance = std::max(3.0, p.min_distance_1080p * s);
+      : width(w),
+        height(h),
+        params(validated(p)),
+        geometry(analysis_geometry(w, h, p.analysis_width)),
+        min_distance(std::max(3.0, p.min_distance_1080p * scale_to_1080p(geometry))),
+        corner_detector({p.max_corners, p.quality, min_distance, p.block_size}) {
+    const double s = scale_to_1080p(geometry);
     int window = std::max(9, static_cast<int>(std::lround(p.lk_window_1080p * s)));
     if (window % 2 == 0) ++window;
     lk_window = cv::Size(window, window);
@@ -142,10 +157,7 @@ struct MotionEstimator::Impl {
   // image inside a buffer whose margin was filled with BORDER_REFLECT_101, which is exactly the
   // border the corner detector's filters would synthesize themselves, so the corners are the
   // ones the frame itself gives, and the frame need not be kept separately.
-  void find_corners(const cv::Mat& previous) {
-    cv::goodFeaturesToTrack(previous, corners, params.max_corners, params.quality, min_distance,
-                            cv::noArray(), params.block_size, false);
-  }
+  void find_corners(const cv::Mat& previous) { corner_detector.detect(previous, corners); }
 
   // Analysis point -> full-resolution point about the frame centre (inverse of INTER_AREA's
   // pixel-centre mapping x_an = (x_full + 0.5) * scale - 0.5).
@@ -225,7 +237,8 @@ struct MotionEstimator::Impl {
   const int height;
   const MotionParams params;
   const AnalysisGeometry geometry;
-  double min_distance = 0;
+  const double min_distance;
+  CornerDetector corner_detector;
   cv::Size lk_window;
   double ransac_threshold_full = 0;
 

@@ -1,0 +1,105 @@
+#include "motion/corners.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.hpp"
+
+namespace sw::motion {
+
+namespace {
+
+// Candidates taken into order at a time: a few times max_corners, since some of the strongest
+// fall within min_distance of a stronger one.
+constexpr std::size_t kMinChunk = 1024;
+
+}  // namespace
+
+CornerDetector::CornerDetector(const CornerParams& params) : params_(params) {
+  if (params.max_corners < 1 || !(params.quality > 0) || !(params.min_distance >= 1) ||
+      params.block_size < 1) {
+    throw Error("motion",
+                "expected max_corners >= 1, quality > 0, min_distance >= 1 and "
+                "block_size >= 1, got " +
+                    std::to_string(params.max_corners) + ", " + std::to_string(params.quality) +
+                    ", " + std::to_string(params.min_distance) + ", " +
+                    std::to_string(params.block_size));
+  }
+}
+
+void CornerDetector::detect(const cv::Mat& image, std::vector<cv::Point2f>& corners) {
+  corners.clear();
+  const int w = image.cols, h = image.rows;
+  // The score (the smaller eigenvalue of the gradients' covariance over block_size^2, 3x3
+  // Sobel), exactly as goodFeaturesToTrack computes it.
+  cv::cornerMinEigenVal(image, score_, params_.block_size, 3);
+  double max_score = 0;
+  cv::minMaxLoc(score_, nullptr, &max_score);
+  if (!(max_score > 0)) return;  // flat image: OpenCV's threshold leaves nothing either
+  // OpenCV zeroes scores <= the threshold (in float), dilates with a 3x3 square and keeps the
+  // non-zero pixels equal to their dilation, in [1, w - 1) x [1, h - 1). For a score above
+  // the (positive) threshold that is: no neighbour scores higher.
+  const auto threshold = static_cast<float>(max_score * params_.quality);
+  candidates_.clear();
+  for (int y = 1; y + 1 < h; ++y) {
+    const float* above = score_.ptr<float>(y - 1);
+    const float* row = score_.ptr<float>(y);
+    const float* below = score_.ptr<float>(y + 1);
+    for (int x = 1; x + 1 < w; ++x) {
+      const float v = row[x];
+      if (!(v > threshold)) continue;
+      if (v >= row[x - 1] && v >= row[x + 1] && v >= above[x - 1] && v >= above[x] &&
+          v >= above[x + 1] && v >= below[x - 1] && v >= below[x] && v >= below[x + 1]) {
+        candidates_.push_back({v, y * w + x});
+      }
+    }
+  }
+
+  // OpenCV's order: score descending, ties by position descending (its sort compares the
+  // scores' addresses), a strict total order, so ordering chunk by chunk gives the same
+  // sequence as one full sort.
+  const auto stronger = [](const Candidate& a, const Candidate& b) {
+    return a.score > b.score || (a.score == b.score && a.offset > b.offset);
+  };
+  const int cell = static_cast<int>(std::lround(params_.min_distance));
+  const int grid_w = (w + cell - 1) / cell, grid_h = (h + cell - 1) / cell;
+  grid_.resize(static_cast<std::size_t>(grid_w) * static_cast<std::size_t>(grid_h));
+  for (auto& c : grid_) c.clear();
+  const double min_distance_sq = params_.min_distance * params_.min_distance;
+  const std::size_t chunk = std::max(kMinChunk, 4 * static_cast<std::size_t>(params_.max_corners));
+  for (std::size_t done = 0; done < candidates_.size();) {
+    const auto first = candidates_.begin() + static_cast<std::ptrdiff_t>(done);
+    const std::size_t end = std::min(candidates_.size(), done + chunk);
+    const auto last = candidates_.begin() + static_cast<std::ptrdiff_t>(end);
+    if (last != candidates_.end()) std::nth_element(first, last, candidates_.end(), stronger);
+    std::sort(first, last, stronger);
+    for (auto c = first; c != last; ++c) {
+      const int y = c->offset / w, x = c->offset % w;
+      const int cx = x / cell, cy = y / cell;
+      bool good = true;
+      for (int gy = std::max(0, cy - 1); good && gy <= std::min(grid_h - 1, cy + 1); ++gy) {
+        for (int gx = std::max(0, cx - 1); good && gx <= std::min(grid_w - 1, cx + 1); ++gx) {
+          for (const cv::Point2f& m : grid_[static_cast<std::size_t>(gy * grid_w + gx)]) {
+            // As OpenCV: float differences, their float sum against the double square.
+            const float dx = static_cast<float>(x) - m.x, dy = static_cast<float>(y) - m.y;
+            if (dx * dx + dy * dy < min_distance_sq) {
+              good = false;
+              break;
+            }
+          }
+        }
+      }
+      if (!good) continue;
+      const cv::Point2f p(static_cast<float>(x), static_cast<float>(y));
+      grid_[static_cast<std::size_t>(cy * grid_w + cx)].push_back(p);
+      corners.push_back(p);
+      if (static_cast<int>(corners.size()) == params_.max_corners) return;
+    }
+    done = end;
+  }
+}
+
+}  // namespace sw::motion
