@@ -30,14 +30,15 @@ class CornerDetector {
   explicit CornerDetector(const CornerParams& params);
 
   // Corners of an 8-bit single-channel image, strongest first (integer coordinates).
-  void detect(const cv::Mat& image, std::vector<cv::Point2f>& corners);
+  // allow_simd = false: the scalar loops only (the same result; for tests).
+  void detect(const cv::Mat& image, std::vector<cv::Point2f>& corners, bool allow_simd = true);
 
- private:
   struct Candidate {
     float score;
     std::int32_t offset;  // y * width + x
   };
 
+ private:
   CornerParams params_;
   cv::Mat score_;                               // minimum eigenvalue per pixel
   std::vector<Candidate> candidates_;           // local maxima above the threshold

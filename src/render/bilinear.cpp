@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "core/cpu.hpp"
 #include "render/warp.hpp"
 
 namespace sw::render {
@@ -221,14 +222,6 @@ __attribute__((target("avx2"))) int row_inside_avx2(const PlaneView& src, std::u
     __builtin_memcpy(out + x, &eight, sizeof eight);
   }
   return x;
-}
-
-bool has_avx2() {
-  static const bool yes = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0;
-  }();
-  return yes;
 }
 
 }  // namespace

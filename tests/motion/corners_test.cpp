@@ -43,11 +43,13 @@ void expect_as_opencv(const cv::Mat& image, const CornerParams& p, const std::st
   cv::goodFeaturesToTrack(image, expected, p.max_corners, p.quality, p.min_distance, cv::noArray(),
                           p.block_size, false);
   CornerDetector detector(p);
-  detector.detect(image, got);
-  ASSERT_EQ(got.size(), expected.size()) << what;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    ASSERT_EQ(got[i].x, expected[i].x) << what << " corner " << i;
-    ASSERT_EQ(got[i].y, expected[i].y) << what << " corner " << i;
+  for (const bool simd : {true, false}) {
+    detector.detect(image, got, simd);
+    ASSERT_EQ(got.size(), expected.size()) << what << (simd ? "" : ", scalar");
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      ASSERT_EQ(got[i].x, expected[i].x) << what << " corner " << i;
+      ASSERT_EQ(got[i].y, expected[i].y) << what << " corner " << i;
+    }
   }
 }
 
