@@ -6,6 +6,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
+# coinor-libclp-dev: CLP, the simplex LP solver the L1 path's own solver is tested against.
 $SUDO apt-get install -y -qq --no-install-recommends \
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev ffmpeg \
   libopencv-dev libopenmpi-dev openmpi-bin libcurl4-openssl-dev libssl-dev libblosc-dev libzstd-dev \
