@@ -6,9 +6,9 @@
 // threshold (tens of thousands on a textured frame) and sorts them all before it takes the
 // strongest ones that keep the minimum distance. Here one pass finds the local maxima, and
 // they are ordered a chunk at a time (nth_element, then a sort of the chunk) only until
-// `max_corners` are taken: on a textured 640x360 frame 2.8 ms becomes ~1.5 ms, most of it the
-// score image itself (cv::cornerMinEigenVal, kept). tests/motion/corners_test.cpp checks the
-// output against OpenCV's, point for point.
+// `max_corners` are taken: on textured 640x360 frames 2.3-3.0 ms become 1.6-1.9 ms, most of
+// it the score image itself (cv::cornerMinEigenVal, kept). tests/motion/corners_test.cpp
+// checks the output against OpenCV's, point for point.
 #pragma once
 
 #include <cstdint>
