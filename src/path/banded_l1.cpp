@@ -225,9 +225,8 @@ BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> sta
   // that the predictor and the corrector do not share is r_c, the complementarity target).
   std::vector<Pair> e_terms(nt), e_ranges(nr);
 
-  // The reduced matrix's row weights.
-  std::vector<double> term_weight(nt), range_weight(nr);
-  // Solves for the direction with complementarity targets rc1/rc2 given per pair by `rc`.
+  // Solves for the direction whose complementarity targets, per row pair, rc_term(i) and
+  // rc_range(j) give; the matrix must be factored for the current iterate.
   const auto direction = [&](State& d, auto&& rc_term, auto&& rc_range) {
     std::fill(rhs.begin(), rhs.end(), 0.0);
     for (std::size_t i = 0; i < nt; ++i) {
@@ -341,13 +340,11 @@ BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> sta
     for (std::size_t i = 0; i < nt; ++i) {
       const Pair& v = x.terms[i];
       // 4 d1 d2 / (d1 + d2) with d = lambda / s, written so that neither side overflows.
-      term_weight[i] = 4 / (v.s1 / v.l1 + v.s2 / v.l2);
-      matrix.add_outer(lp.terms[i].row, term_weight[i]);
+      matrix.add_outer(lp.terms[i].row, 4 / (v.s1 / v.l1 + v.s2 / v.l2));
     }
     for (std::size_t j = 0; j < nr; ++j) {
       const Pair& v = x.ranges[j];
-      range_weight[j] = v.l1 / v.s1 + v.l2 / v.s2;
-      matrix.add_outer(lp.ranges[j].row, range_weight[j]);
+      matrix.add_outer(lp.ranges[j].row, v.l1 / v.s1 + v.l2 / v.s2);
     }
     matrix.factor();
 
