@@ -7,13 +7,14 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # coinor-libclp-dev: CLP, the simplex LP solver the L1 path's own solver is tested against.
+# clang, libclang-rt-14-dev: libFuzzer and the sanitizers for fuzz/build.sh.
 $SUDO apt-get install -y -qq --no-install-recommends \
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev ffmpeg \
   libopencv-dev libopenmpi-dev openmpi-bin libcurl4-openssl-dev libssl-dev libblosc-dev libzstd-dev \
   coinor-libclp-dev \
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev \
   python3-zarr python3-dask python3-numcodecs python3-boto3 pkg-config cmake ninja-build g++ \
-  clang-format chromium >/dev/null
+  clang-format chromium clang libclang-rt-14-dev >/dev/null
 # The S3 test server pinned in tests/s3/package-lock.json (s3rver); its tests are skipped without it.
 if command -v npm >/dev/null 2>&1; then
   npm ci --prefix "$(dirname "$0")/../tests/s3" --no-audit --no-fund >/dev/null
