@@ -172,6 +172,8 @@ BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> sta
     throw Error("path", "expected a start of " + std::to_string(n) +
                             " values for the L1 program, got " + std::to_string(start.size()));
   }
+  // Before any row is evaluated: band_of() is also the check that every index is in range.
+  const int band = band_of(lp);
   const std::size_t nt = lp.terms.size(), nr = lp.ranges.size();
   const double rows = 2.0 * static_cast<double>(nt + nr);
   BandedL1Solution out;
@@ -212,7 +214,7 @@ BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> sta
     x.ranges[j] = {su, sl, mu0 / su, mu0 / sl};
   }
 
-  BandMatrix matrix(n, band_of(lp));
+  BandMatrix matrix(n, band);
   State res, step, affine;  // residuals (r_p in the pairs' s, r_d in p and t), directions
   res.p.resize(static_cast<std::size_t>(n));
   res.t.resize(nt);

@@ -1,5 +1,6 @@
 #include "store/zarr_meta.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -215,9 +216,14 @@ std::string ArrayMeta::to_text() const {
 
 Bytes ArrayMeta::fill_bytes() const {
   const DTypeInfo& info = dtype_info(dtype, "zarr");
-  Bytes bytes(info.size, 0);
+  // Room for the widest value store() writes (8 bytes); cut to the element's size at the end
+  // (little-endian: an integer's low bytes come first).
+  Bytes bytes(std::max<std::size_t>(info.size, sizeof(std::uint64_t)), 0);
   const nlohmann::json v = normalise_fill(fill_value, info, "zarr");
-  if (v.is_null()) return bytes;
+  if (v.is_null()) {
+    bytes.resize(info.size);
+    return bytes;
+  }
   const auto store = [&](auto value) { std::memcpy(bytes.data(), &value, sizeof value); };
   switch (info.kind) {
     case 'f': {
@@ -236,16 +242,15 @@ Bytes ArrayMeta::fill_bytes() const {
       break;
     }
     case 'i':
-      store(v.get<std::int64_t>());  // little-endian: the low bytes come first
-      bytes.resize(info.size);
+      store(v.get<std::int64_t>());
       break;
     case 'u':
       store(v.get<std::uint64_t>());
-      bytes.resize(info.size);
       break;
     default:
       bytes[0] = v.get<bool>() ? 1 : 0;
   }
+  bytes.resize(info.size);
   return bytes;
 }
 

@@ -87,6 +87,23 @@ TEST(ArrayMeta, TextIsWhatZarrPythonWrites) {
   EXPECT_EQ(ArrayMeta::from_json(json::parse(nan_slash.to_text()), "x"), nan_slash);
 }
 
+// One item's bytes for every dtype size (a 2-byte integer's fill was written as 8 bytes into a
+// 2-byte buffer: AddressSanitizer's heap-buffer-overflow in the sanitized build).
+TEST(ArrayMeta, FillBytesAreOneItemOfEachDtype) {
+  const auto fill = [](const char* dtype, nlohmann::json value) {
+    ArrayMeta meta = ArrayMeta::make({4}, {4}, dtype);
+    meta.fill_value = std::move(value);
+    return meta.fill_bytes();
+  };
+  EXPECT_EQ(fill("|i1", -2), (Bytes{0xFE}));
+  EXPECT_EQ(fill("<i2", -2), (Bytes{0xFE, 0xFF}));
+  EXPECT_EQ(fill("<u2", 258), (Bytes{0x02, 0x01}));
+  EXPECT_EQ(fill("<i4", 1), (Bytes{1, 0, 0, 0}));
+  EXPECT_EQ(fill("<f4", 1.0), (Bytes{0x00, 0x00, 0x80, 0x3F}));
+  EXPECT_EQ(fill("<f8", nlohmann::json()).size(), 8u);
+  EXPECT_EQ(fill("|b1", true), (Bytes{1}));
+}
+
 TEST(ArrayMeta, RejectsWhatWeCannotReadWithClearErrors) {
   const json good = ArrayMeta::make({10}, {4}, "<i8").to_json();
   const auto problem = [&](const char* key, const json& value) {
