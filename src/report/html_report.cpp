@@ -52,6 +52,32 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+// JSON text that is inert inside a <script> element: '<', '>' and '&' (which could close the
+// element or start markup: "</script>", "<!--") and U+2028/U+2029 (line ends to older JS
+// parsers) become \u escapes. They can only occur inside JSON strings, where the escape
+// means the same character, so JSON.parse gives back exactly the same data.
+std::string script_safe_json(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (c == '<') {
+      out += "\\u003c";
+    } else if (c == '>') {
+      out += "\\u003e";
+    } else if (c == '&') {
+      out += "\\u0026";
+    } else if (c == '\xE2' && i + 2 < json.size() && json[i + 1] == '\x80' &&
+               (json[i + 2] == '\xA8' || json[i + 2] == '\xA9')) {
+      out += json[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string base64(std::span<const unsigned char> bytes) {
   static constexpr char kTable[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -275,11 +301,9 @@ std::string render_html(const RunData& run, const Summary& planned,
   }
   d["snapshot_note"] = snapshot_note;
   d["run"] = run.attrs;
-  // NaN (frames that could not be fitted) becomes null; "</" is escaped so the data cannot
-  // close its <script> element.
-  std::string json = d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  for (std::size_t pos = json.find("</"); pos != std::string::npos; pos = json.find("</", pos))
-    json.replace(pos, 2, "<\\/");
+  // NaN (frames that could not be fitted) becomes null.
+  const std::string json =
+      script_safe_json(d.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 
   const std::string name =
       run.input.empty() ? std::string("run") : std::filesystem::path(run.input).filename().string();

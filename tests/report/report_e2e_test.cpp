@@ -148,5 +148,42 @@ TEST_F(Metrics, ReportRendersInHeadlessChromium) {
   }
 }
 
+// A file name is data, never markup: an input named like an HTML element with a script in an
+// attribute appears in the report's title, its data and the "input not available" note, and
+// must run nowhere. In the page source, the embedded JSON holds no '<' at all; in Chromium,
+// no <img> from the name exists and its onerror never ran.
+TEST_F(Metrics, InputNamedLikeMarkupIsOnlyText) {
+  if (!std::filesystem::exists(kChromium)) {
+    GTEST_SKIP() << kChromium << " is missing (scripts/install-deps.sh installs it)";
+  }
+  const std::string name = "<img src=x onerror=document.body.dataset.pwned=1>.mp4";
+  std::filesystem::copy_file(file("shaky.mp4"), file(name),
+                             std::filesystem::copy_options::overwrite_existing);
+  auto r = run_stillwater({"analyze", file(name), "--store", file("markup.zarr"), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::filesystem::remove(file(name));  // the report then says the input is not available
+  r = run_stillwater({"report", file("markup.zarr"), "-o", file("markup.html"), "-q"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  const std::string html = read_text(file("markup.html"));
+  const auto data_start = html.find("<script id=\"sw-data\" type=\"application/json\">");
+  ASSERT_NE(data_start, std::string::npos);
+  const auto json_start = html.find('>', data_start) + 1;
+  const std::string json = html.substr(json_start, html.find("</script>", json_start) - json_start);
+  EXPECT_EQ(json.find('<'), std::string::npos) << "the embedded JSON must escape '<'";
+  EXPECT_NE(json.find("\\u003cimg src=x onerror"), std::string::npos);
+  EXPECT_EQ(html.find("<img src=x"), std::string::npos);
+  // The data is still the name, exactly.
+  EXPECT_EQ(nlohmann::json::parse(json)["run"]["input"]["name"].get<std::string>(), name);
+
+  const std::string dom = chromium(*dir_, "--dump-dom 'file://" + file("markup.html") + "'");
+  std::smatch body;
+  ASSERT_TRUE(std::regex_search(dom, body, std::regex("<body[^>]*>")));
+  EXPECT_EQ(body.str().find("data-pwned"), std::string::npos) << body.str();
+  EXPECT_NE(body.str().find("data-ok=\"1\""), std::string::npos) << body.str();
+  EXPECT_EQ(dom.find("<img src=\"x\""), std::string::npos);
+  EXPECT_NE(dom.find("&lt;img src=x onerror"), std::string::npos) << "the name shows as text";
+}
+
 }  // namespace
 }  // namespace sw::test

@@ -22,6 +22,14 @@
   const frames = Array.from({ length: n }, (_, i) => i);
   const deg = (a) => (a == null ? null : (a * 180) / Math.PI);
   const fmt = (v, d) => (v == null || !isFinite(v) ? "–" : Number(v).toFixed(d));
+  // Every text goes into the page as text (file names, notes and the store's attributes come
+  // from outside): elements are made here, never parsed from strings.
+  function el(tag, text, attrs) {
+    const e = document.createElement(tag);
+    if (text != null) e.textContent = String(text);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    return e;
+  }
 
   // --- metrics table -------------------------------------------------------------------
   function metricsTable() {
@@ -42,23 +50,27 @@
       ["border fill, max (%)", (s) => 100 * s.border_fraction.max, 2, false],
     ];
     const table = document.getElementById("metrics");
-    let html = "<thead><tr><th>metric</th>" + cols.map((c) => "<th>" + c[0] + "</th>").join("") + "</tr></thead><tbody>";
+    const head = el("tr");
+    head.appendChild(el("th", "metric"));
+    for (const c of cols) head.appendChild(el("th", c[0]));
+    table.appendChild(el("thead")).appendChild(head);
+    const tbody = table.appendChild(el("tbody"));
     for (const [label, get, digits, higher] of rows) {
       const base = get(cols[0][1]);
-      html += "<tr><td>" + label + "</td>";
+      const tr = tbody.appendChild(el("tr"));
+      tr.appendChild(el("td", label));
       cols.forEach((c, i) => {
         const v = get(c[1]);
         const better = i > 0 && isFinite(v) && isFinite(base) && (higher ? v > base + 1e-9 : v < base - 1e-9);
-        html += "<td" + (better ? ' class="better"' : "") + ">" + fmt(v, digits) + "</td>";
+        tr.appendChild(el("td", fmt(v, digits), better ? { class: "better" } : {}));
       });
-      html += "</tr>";
     }
     for (const [label, key] of [["cropping ratio, mean / worst", "cropping"], ["distortion, mean / worst", "distortion"]]) {
-      html += "<tr><td>" + label + "</td><td>1 / 1</td>";
-      for (const s of summaries) html += "<td>" + fmt(s[key].mean, 4) + " / " + fmt(s[key].worst, 4) + "</td>";
-      html += "</tr>";
+      const tr = tbody.appendChild(el("tr"));
+      tr.appendChild(el("td", label));
+      tr.appendChild(el("td", "1 / 1"));
+      for (const s of summaries) tr.appendChild(el("td", fmt(s[key].mean, 4) + " / " + fmt(s[key].worst, 4)));
     }
-    table.innerHTML = html + "</tbody>";
   }
 
   // --- charts ----------------------------------------------------------------------------
@@ -100,7 +112,7 @@
   function chart(container, title, note, series, columns, yLabel, extra) {
     const box = document.createElement("div");
     box.className = "chart";
-    box.innerHTML = "<h3>" + title + "</h3>";
+    box.appendChild(el("h3", title));
     container.appendChild(box);
     const width = Math.max(320, Math.floor(box.getBoundingClientRect().width) || 600);
     const opts = Object.assign({
@@ -171,16 +183,18 @@
   function snapshots() {
     const c = document.getElementById("frames");
     if (!data.snapshots.length) {
-      c.innerHTML = '<p class="note">' + (data.snapshot_note || "no frames") + "</p>";
+      c.appendChild(el("p", data.snapshot_note || "no frames", { class: "note" }));
       return;
     }
     for (const s of data.snapshots) {
       const pair = document.createElement("div");
       pair.className = "pair";
       const cap = "frame " + s.frame + (s.outlier ? " (LOF outlier)" : "");
-      pair.innerHTML =
-        '<figure><img alt="input frame ' + s.frame + '" src="data:image/jpeg;base64,' + s.before + '"><figcaption>input, ' + cap + "</figcaption></figure>" +
-        '<figure><img alt="output frame ' + s.frame + '" src="data:image/jpeg;base64,' + s.after + '"><figcaption>output, ' + cap + "</figcaption></figure>";
+      for (const [side, jpeg] of [["input", s.before], ["output", s.after]]) {
+        const figure = pair.appendChild(el("figure"));
+        figure.appendChild(el("img", null, { alt: side + " frame " + s.frame, src: "data:image/jpeg;base64," + jpeg }));
+        figure.appendChild(el("figcaption", side + ", " + cap));
+      }
       c.appendChild(pair);
     }
   }
