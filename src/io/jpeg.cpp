@@ -35,6 +35,7 @@ std::string encode_jpeg(const FrameView& frame, int width, int quality) {
   const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
   if (codec == nullptr) throw Error("jpeg", "FFmpeg has no MJPEG encoder");
   CodecContextPtr ctx(avcodec_alloc_context3(codec));
+  if (!ctx) throw Error("jpeg", "out of memory (avcodec_alloc_context3)");
   ctx->width = out_w & ~1;
   ctx->height = out_h;
   ctx->pix_fmt = AV_PIX_FMT_YUVJ420P;  // full-range 4:2:0, what baseline JPEG viewers expect
@@ -43,7 +44,7 @@ std::string encode_jpeg(const FrameView& frame, int width, int quality) {
   ctx->global_quality = FF_QP2LAMBDA * quantiser(quality);
   if (avcodec_open2(ctx.get(), codec, nullptr) < 0) throw Error("jpeg", "cannot open MJPEG");
 
-  FramePtr picture(av_frame_alloc());
+  FramePtr picture = make_frame();
   picture->format = ctx->pix_fmt;
   picture->width = ctx->width;
   picture->height = ctx->height;
@@ -61,7 +62,7 @@ std::string encode_jpeg(const FrameView& frame, int width, int quality) {
                              0};
   sws_scale(sws.get(), src, src_stride, 0, h, picture->data, picture->linesize);
 
-  PacketPtr packet(av_packet_alloc());
+  PacketPtr packet = make_packet();
   if (avcodec_send_frame(ctx.get(), picture.get()) < 0 ||
       avcodec_send_frame(ctx.get(), nullptr) < 0 ||
       avcodec_receive_packet(ctx.get(), packet.get()) < 0) {

@@ -8,6 +8,13 @@
 #include <string>
 #include <vector>
 
+extern "C" {
+#include <libavutil/mem.h>
+}
+
+#include <climits>
+
+#include "core/error.hpp"
 #include "io/jpeg.hpp"
 #include "io_test_util.hpp"
 
@@ -67,6 +74,25 @@ TEST(Jpeg, HigherQualityIsLarger) {
     noisy[i] = static_cast<std::uint8_t>(16 + (i * 7919) % 219);
   f.planes[0].data = noisy.data();
   EXPECT_GT(encode_jpeg(f, 0, 95).size(), encode_jpeg(f, 0, 40).size());
+}
+
+// libav reports an allocation it cannot make as null: with libav's per-allocation cap lowered
+// step by step, each allocation in turn fails, and every one must end in sw::Error (or, above
+// every allocation's size, in a JPEG), never in a null dereference.
+TEST(Jpeg, FailedAllocationsAreErrorsNotCrashes) {
+  const TwoTone frame;
+  int errors = 0, encoded = 0;
+  for (std::size_t cap = 0; cap <= (std::size_t{1} << 20); cap = cap == 0 ? 16 : cap * 2) {
+    av_max_alloc(cap);
+    try {
+      encoded += encode_jpeg(frame.view(), 160, 82).size() > 4 ? 1 : 0;
+    } catch (const Error&) {
+      ++errors;
+    }
+    av_max_alloc(INT_MAX);
+  }
+  EXPECT_GT(errors, 0);
+  EXPECT_GT(encoded, 0);
 }
 
 }  // namespace
