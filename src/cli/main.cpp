@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/commands.hpp"
+#include "core/build_id.hpp"
 #include "core/error.hpp"
 #include "core/heap.hpp"
 #include "exec/mpi_session.hpp"
@@ -33,7 +34,8 @@ Run `stillwater COMMAND --help` for a command's options.
 
 Options:
   -h, --help            show this help
-  --version             print the version
+  --version             print the version and the build (git describe, or a hash of the
+                        sources): stores and MPI ranks tell builds apart by it
 
 Exit codes:
   0    success
@@ -68,7 +70,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (command == "--version") {
-      std::printf("stillwater %s\n", SW_VERSION);
+      std::printf("stillwater %s (build %s)\n", SW_VERSION, std::string(sw::build_id()).c_str());
       return 0;
     }
     if (command == "stabilize") return sw::cli::cmd_stabilize(rest);
