@@ -1,4 +1,6 @@
-// Messages to the user: warnings on stderr as "stillwater: warning: ...", one line each.
+// Messages to the user: warnings on stderr as "stillwater: warning: ...", one line each, and
+// each distinct warning once per process (the analysis and the render pass of a run often
+// meet the same damage in the input).
 #pragma once
 
 #include <string>

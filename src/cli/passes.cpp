@@ -16,6 +16,7 @@ exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& 
   ProgressBar bar("analyse", static_cast<std::int64_t>(run.index.size()), bars);
   auto out = exec::analyze(run, options, [&](std::int64_t n) { bar.update(n); });
   bar.finish();
+  warn_all(run.input, run.warnings);
   warn_all(run.input, out.warnings);
   return out;
 }
@@ -44,6 +45,7 @@ exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& opt
   auto out =
       exec::render(run, options, corrections, output, [&](std::int64_t n) { bar.update(n); });
   bar.finish();
+  warn_all(run.input, run.warnings);
   warn_all(run.input, out.warnings);
   return out;
 }

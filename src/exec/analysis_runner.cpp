@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/trace.hpp"
 #include "exec/pipeline.hpp"
+#include "exec/rank_messages.hpp"
 #include "exec/segment_job.hpp"
 #include "store/run_store.hpp"
 
@@ -54,40 +55,12 @@ store::StagedMotions analyse_segment(const AnalysisRun& run, SegmentSource& sour
     last = frame.index;
     if (frame.index == s.decode_to) break;
   }
-  return staged;
-}
-
-// A finished segment as bytes: the frames it decoded, then its staged motions (Motion is
-// plain data, copied byte for byte, so a rank's measurements arrive exactly as measured).
-std::string encode_result(std::int64_t decoded, const store::StagedMotions& staged) {
-  static_assert(std::is_trivially_copyable_v<Motion>);
-  const std::int64_t header[3] = {decoded, staged.first,
-                                  static_cast<std::int64_t>(staged.motions.size())};
-  std::string bytes(sizeof header + staged.motions.size() * sizeof(Motion), '\0');
-  std::memcpy(bytes.data(), header, sizeof header);
-  if (!staged.motions.empty()) {
-    std::memcpy(bytes.data() + sizeof header, staged.motions.data(),
-                staged.motions.size() * sizeof(Motion));
+  // The last segment reads on to the end of the stream, so that the source sees how it ends
+  // (a read error there is a warning, as in render).
+  if (last == s.decode_to && s.decode_to == s.end - 1) {
+    while (source.next(frame)) {
+    }
   }
-  return bytes;
-}
-
-store::StagedMotions decode_result(const std::string& bytes, std::int64_t& decoded) {
-  std::int64_t header[3];
-  if (bytes.size() < sizeof header) throw Error("analysis", "truncated segment result");
-  std::memcpy(header, bytes.data(), sizeof header);
-  const auto count = static_cast<std::size_t>(header[2]);
-  if (bytes.size() != sizeof header + count * sizeof(Motion)) {
-    throw Error("analysis", "expected a segment result of " +
-                                std::to_string(sizeof header + count * sizeof(Motion)) +
-                                " bytes, got " + std::to_string(bytes.size()));
-  }
-  decoded = header[0];
-  store::StagedMotions staged;
-  staged.first = header[1];
-  staged.motions.resize(count);
-  if (count > 0)
-    std::memcpy(staged.motions.data(), bytes.data() + sizeof header, count * sizeof(Motion));
   return staged;
 }
 
@@ -112,7 +85,19 @@ class SegmentAnalyser {
       estimator = std::make_unique<motion::MotionEstimator>(run_.width, run_.height, run_.motion);
     std::int64_t decoded = 0;
     const store::StagedMotions staged = analyse_segment(run_, *source, *estimator, s, decoded);
-    return encode_result(decoded, staged);
+    return encode_analysis_result(decoded, staged);
+  }
+
+  // Every distinct warning of the sources so far (a source's warnings cover all its segments).
+  std::vector<std::string> warnings() const {
+    std::vector<std::string> all;
+    for (const auto& source : sources_) {
+      if (!source) continue;
+      for (auto& w : source->warnings()) {
+        if (std::find(all.begin(), all.end(), w) == all.end()) all.push_back(std::move(w));
+      }
+    }
+    return all;
   }
 
  private:
@@ -158,13 +143,13 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
   }
 
   SegmentAnalyser analyser(run, plan, workers);
-  run_segments(
+  std::vector<std::string> remote_warnings = run_segments(
       run.distributor, [&] { return encode_job(run, plan); }, std::move(pending), workers,
       std::ref(analyser),
       [&](std::int64_t index, std::string&& result) {
         const Segment& s = plan.segments[static_cast<std::size_t>(index)];
         std::int64_t segment_decoded = 0;
-        const store::StagedMotions staged = decode_result(result, segment_decoded);
+        const store::StagedMotions staged = decode_analysis_result(result, s, segment_decoded);
         decoded += segment_decoded;
         owned_decoded += s.frames();
         if (run.store) {
@@ -178,13 +163,17 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
     stats->decoded_frames = decoded.load();
     stats->resumed_segments = resumed.load();
     stats->overhead_frames = decoded.load() - owned_decoded.load();
+    stats->warnings = analyser.warnings();
+    for (auto& w : remote_warnings) stats->warnings.push_back(std::move(w));
   }
   return motions;
 }
 
-void serve_analysis(const AnalysisRun& run, const SegmentPlan& plan, SegmentQueue& queue) {
+std::vector<std::string> serve_analysis(const AnalysisRun& run, const SegmentPlan& plan,
+                                        SegmentQueue& queue) {
   SegmentAnalyser analyser(run, plan, plan.workers(run.threads));
   drain(queue, plan.workers(run.threads), std::ref(analyser));
+  return analyser.warnings();
 }
 
 }  // namespace sw::exec

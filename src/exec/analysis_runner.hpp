@@ -48,6 +48,9 @@ struct AnalysisStats {
   std::int64_t decoded_frames = 0;   // including the overhead below
   std::int64_t overhead_frames = 0;  // decoded but not owned (boundaries, non-keyframe cuts)
   std::int64_t resumed_segments = 0;
+  // Every distinct warning of the segment sources (decode errors, an early end), the other
+  // ranks' prefixed with where they arose.
+  std::vector<std::string> warnings;
 };
 
 // motions[i] for every frame of the plan (motions[0] has status first_frame).
@@ -55,7 +58,9 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
                                  AnalysisStats* stats = nullptr);
 
 // The other side of a distributed run: analyses the segments `queue` hands out (on run.threads
-// workers) and completes each with its result for the owner's run_analysis.
-void serve_analysis(const AnalysisRun& run, const SegmentPlan& plan, SegmentQueue& queue);
+// workers) and completes each with its result for the owner's run_analysis; returns the
+// sources' warnings.
+std::vector<std::string> serve_analysis(const AnalysisRun& run, const SegmentPlan& plan,
+                                        SegmentQueue& queue);
 
 }  // namespace sw::exec

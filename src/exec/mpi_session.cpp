@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/trace.hpp"
+#include "exec/rank_messages.hpp"
 #include "exec/segment_job.hpp"
 
 namespace sw::exec::mpi {
@@ -25,12 +26,6 @@ namespace {
 constexpr int kTagRequest = 1;  // rank k -> 0: a Request header, then its payload
 constexpr int kTagReply = 2;    // 0 -> rank k: the next segment, or -1 for none
 constexpr int kTagTrace = 3;    // rank k -> 0 at the end: its trace (CBOR)
-
-enum class Request : std::int64_t {
-  segment = 1,  // value: the segment finished (-1: none yet); payload: its result
-  bye = 2,      // this rank has no worker left in the pass
-  fail = 3,     // value: exit code; payload: the error (JSON); counts as bye
-};
 
 // Broadcast from rank 0: a command byte, a trace flag byte, then the job.
 constexpr char kPass = 'P';
@@ -147,25 +142,6 @@ std::string broadcast(std::string bytes) {
   return bytes;
 }
 
-std::string request_message(Request type, std::int64_t value, std::string_view payload) {
-  const std::int64_t header[2] = {static_cast<std::int64_t>(type), value};
-  std::string message(sizeof header + payload.size(), '\0');
-  std::memcpy(message.data(), header, sizeof header);
-  if (!payload.empty()) std::memcpy(message.data() + sizeof header, payload.data(), payload.size());
-  return message;
-}
-
-std::string int64_message(std::int64_t value) {
-  return std::string(reinterpret_cast<const char*>(&value), sizeof value);
-}
-
-std::int64_t int64_of(const std::string& message) {
-  std::int64_t value = 0;
-  if (message.size() != sizeof value) throw Error("MPI", "expected an 8-byte reply");
-  std::memcpy(&value, message.data(), sizeof value);
-  return value;
-}
-
 std::string who(int rank, const std::string& host) {
   return "rank " + std::to_string(rank) + " on " + host;
 }
@@ -191,15 +167,16 @@ class Distributor final : public SegmentDistributor {
  public:
   bool has_remote_workers() const override { return state().size > 1; }
 
-  void run(const std::function<std::string()>& job, std::vector<std::int64_t> pending, int threads,
-           const SegmentWork& work, const SegmentResult& on_result) override {
+  std::vector<std::string> run(const std::function<std::string()>& job,
+                               std::vector<std::int64_t> pending, int threads,
+                               const SegmentWork& work, const SegmentResult& on_result) override {
     State& st = state();
     // Nothing pending (a resumed pass): the other ranks need not even hear of it.
-    if (pending.empty()) return;
+    if (pending.empty()) return {};
     LocalQueue queue(std::move(pending), on_result);
     if (st.size == 1) {
       drain(queue, threads, work);
-      return;
+      return {};
     }
     {
       trace::Span wait("mpi-wait", "send job");
@@ -208,10 +185,11 @@ class Distributor final : public SegmentDistributor {
     }
     st.pass_running = true;
     Failure failure;
+    std::vector<std::string> warnings;
     std::exception_ptr dispatch_error, local_error;
     std::thread dispatcher([&] {
       try {
-        dispatch(queue, on_result, failure);
+        dispatch(queue, on_result, failure, warnings);
       } catch (...) {
         dispatch_error = std::current_exception();
         queue.stop();
@@ -233,25 +211,39 @@ class Distributor final : public SegmentDistributor {
     if (failure.failed) {
       throw Error(failure.subject, failure.problem, static_cast<ExitCode>(failure.code));
     }
+    return warnings;
   }
 
  private:
   // Until every other rank said bye. Replies before handing a result on, so the rank starts
   // its next segment while rank 0 stores the last one.
-  static void dispatch(LocalQueue& queue, const SegmentResult& on_result, Failure& failure) {
+  // Every request is checked (exec/rank_messages.hpp) before anything in it is used.
+  static void dispatch(LocalQueue& queue, const SegmentResult& on_result, Failure& failure,
+                       std::vector<std::string>& warnings) {
     int remaining = state().size - 1;
+    std::vector<bool> handed_out;
     while (remaining > 0) {
       int from = 0;
-      std::string message = receive(MPI_ANY_SOURCE, kTagRequest, &from);
-      std::int64_t header[2];
-      if (message.size() < sizeof header) throw Error("MPI", "truncated request");
-      std::memcpy(header, message.data(), sizeof header);
-      const auto type = static_cast<Request>(header[0]);
-      if (type == Request::segment) {
-        send(int64_message(queue.next(0).value_or(-1)), from, kTagReply);
-        if (header[1] < 0) continue;
+      const std::string message = receive(MPI_ANY_SOURCE, kTagRequest, &from);
+      const RequestMessage request = decode_request(message);
+      if (request.type == Request::segment) {
+        const auto next = queue.next(0);
+        if (next) {
+          if (handed_out.size() <= static_cast<std::size_t>(*next))
+            handed_out.resize(static_cast<std::size_t>(*next) + 1);
+          handed_out[static_cast<std::size_t>(*next)] = true;
+        }
+        send(encode_int64(next.value_or(-1)), from, kTagReply);
+        if (request.value < 0) continue;
+        // Only a segment this dispatcher handed out, once: its result slot is then valid.
+        const auto k = static_cast<std::size_t>(request.value);
+        if (k >= handed_out.size() || !handed_out[k]) {
+          throw Error("MPI", "rank " + std::to_string(from) + " returned segment " +
+                                 std::to_string(request.value) + ", which it was not given");
+        }
+        handed_out[k] = false;
         try {
-          on_result(header[1], message.substr(sizeof header));
+          on_result(request.value, std::string(request.payload));
         } catch (const Error& e) {
           failure.set(e.subject(), e.problem(), static_cast<int>(e.code()));
           queue.stop();
@@ -259,17 +251,18 @@ class Distributor final : public SegmentDistributor {
           failure.set("rank 0", e.what(), 1);
           queue.stop();
         }
-      } else if (type == Request::bye) {
+      } else if (request.type == Request::bye) {
         --remaining;
-      } else if (type == Request::fail) {
-        --remaining;
-        const auto error = nlohmann::json::parse(message.substr(sizeof header));
-        failure.set(error.at("subject").get<std::string>(), error.at("problem").get<std::string>(),
-                    static_cast<int>(header[1]));
-        queue.stop();
+        for (auto& w : decode_warnings(request.payload)) {
+          if (std::find(warnings.begin(), warnings.end(), w) == warnings.end())
+            warnings.push_back(std::move(w));
+        }
       } else {
-        throw Error("MPI", "unknown request " + std::to_string(header[0]) + " from rank " +
-                               std::to_string(from));
+        --remaining;
+        const FailureMessage error = decode_failure(request.payload);
+        const auto code = request.value > 0 && request.value < 256 ? request.value : 1;
+        failure.set(error.subject, error.problem, static_cast<int>(code));
+        queue.stop();
       }
     }
   }
@@ -290,8 +283,8 @@ class ClientQueue final : public SegmentQueue {
       finished_.erase(it);
     }
     trace::Span wait("mpi-wait", "next segment");
-    send(request_message(Request::segment, finished, payload), 0, kTagRequest);
-    const std::int64_t next = int64_of(receive(0, kTagReply, nullptr));
+    send(encode_request(Request::segment, finished, payload), 0, kTagRequest);
+    const std::int64_t next = decode_int64(receive(0, kTagReply, nullptr));
     if (next < 0) return std::nullopt;
     return next;
   }
@@ -301,14 +294,20 @@ class ClientQueue final : public SegmentQueue {
     finished_[worker] = {segment, std::move(result)};
   }
 
-  void bye() { send(request_message(Request::bye, 0, {}), 0, kTagRequest); }
+  // The pass is over for this rank: its warnings, each saying where it arose.
+  void bye(const std::vector<std::string>& warnings) {
+    const State& st = state();
+    std::vector<std::string> placed;
+    for (const auto& w : warnings)
+      placed.push_back("[" + who(st.rank, "host " + st.host) + "] " + w);
+    send(encode_request(Request::bye, 0, encode_warnings(placed)), 0, kTagRequest);
+  }
 
   void fail(const std::string& subject, const std::string& problem, int code) {
     const State& st = state();
-    const nlohmann::json error = {
-        {"subject", who(st.rank, st.host) + (subject.empty() ? "" : ": " + subject)},
-        {"problem", problem}};
-    send(request_message(Request::fail, code, error.dump()), 0, kTagRequest);
+    const FailureMessage error{who(st.rank, st.host) + (subject.empty() ? "" : ": " + subject),
+                               problem};
+    send(encode_request(Request::fail, code, encode_failure(error)), 0, kTagRequest);
   }
 
  private:
@@ -331,22 +330,13 @@ double seconds_since_start() {
 
 std::string encode_trace() {
   const State& st = state();
-  nlohmann::json events = nlohmann::json::array();
-  for (const auto& e : trace::events()) {
-    events.push_back(
-        {e.stage, e.name, e.rank, e.thread, e.start_us, e.wall_us, e.cpu_us, e.frames});
-  }
-  nlohmann::json totals = nlohmann::json::array();
-  for (const auto& t : trace::totals()) {
-    totals.push_back({t.stage, t.wall_us, t.cpu_us, t.frames, t.spans});
-  }
-  const nlohmann::json doc = {{"sync_us", st.sync_us},
-                              {"wall_s", seconds_since_start()},
-                              {"host", st.host},
-                              {"events", events},
-                              {"totals", totals}};
-  const auto cbor = nlohmann::json::to_cbor(doc);
-  return {cbor.begin(), cbor.end()};
+  TraceMessage t;
+  t.sync_us = st.sync_us;
+  t.wall_s = seconds_since_start();
+  t.host = st.host;
+  t.events = trace::events();
+  t.totals = trace::totals();
+  return encode_trace_message(t);
 }
 
 }  // namespace
@@ -428,8 +418,9 @@ int serve() {
     if (command[0] != kPass || command.size() < 2) throw Error("MPI", "unknown command");
     if (command[1] == '1' && !trace::events_enabled()) trace::enable_events(st.rank);
     ClientQueue queue;
+    std::vector<std::string> warnings;
     try {
-      serve_job(std::string_view(command).substr(2), queue);
+      warnings = serve_job(std::string_view(command).substr(2), queue);
     } catch (const Error& e) {
       if (st.broken) throw;
       queue.fail(e.subject(), e.problem(), static_cast<int>(e.code()));
@@ -439,7 +430,7 @@ int serve() {
       queue.fail("", std::string("internal error: ") + e.what(), 1);
       continue;
     }
-    queue.bye();
+    queue.bye(warnings);
   }
 }
 
@@ -455,24 +446,14 @@ std::string finish(double run_wall_seconds) {
         trace::Span wait("mpi-wait", "traces");
         bytes = receive(k, kTagTrace, nullptr);
       }
-      const auto doc = nlohmann::json::from_cbor(bytes);
-      const std::int64_t shift = st.sync_us - doc.at("sync_us").get<std::int64_t>();
-      std::vector<trace::Event> events;
-      for (const auto& e : doc.at("events")) {
-        events.push_back({e[0].get<std::string>(), e[1].get<std::string>(), e[2].get<int>(),
-                          e[3].get<int>(), e[4].get<std::int64_t>() + shift,
-                          e[5].get<std::int64_t>(), e[6].get<std::int64_t>(),
-                          e[7].get<std::int64_t>()});
-      }
-      std::vector<trace::StageTotal> totals;
-      for (const auto& t : doc.at("totals")) {
-        totals.push_back({t[0].get<std::string>(), t[1].get<std::int64_t>(),
-                          t[2].get<std::int64_t>(), t[3].get<std::int64_t>(),
-                          t[4].get<std::int64_t>()});
-      }
-      tables += who(k, doc.at("host").get<std::string>()) + ":\n" +
-                trace::format_table(totals, doc.at("wall_s").get<double>());
-      trace::merge(events, totals);
+      TraceMessage t = decode_trace_message(bytes);
+      // Wrapping arithmetic: a nonsense clock gives nonsense times, not undefined behaviour.
+      const auto shift =
+          static_cast<std::uint64_t>(st.sync_us) - static_cast<std::uint64_t>(t.sync_us);
+      for (auto& e : t.events)
+        e.start_us = static_cast<std::int64_t>(static_cast<std::uint64_t>(e.start_us) + shift);
+      tables += who(k, t.host) + ":\n" + trace::format_table(t.totals, t.wall_s);
+      trace::merge(t.events, t.totals);
     }
   }
   finalize();

@@ -4,10 +4,12 @@
 #include <chrono>
 #include <filesystem>
 
+#include "core/build_id.hpp"
 #include "core/error.hpp"
 #include "core/heap.hpp"
 #include "core/trace.hpp"
 #include "exec/analysis_runner.hpp"
+#include "exec/param_fields.hpp"
 #include "exec/render_runner.hpp"
 #include "exec/stale_files.hpp"
 #include "exec/video_source.hpp"
@@ -51,21 +53,14 @@ nlohmann::json input_description(const Prepared& run) {
           {"duration_s", v.duration_s},
           {"rotation_deg", v.rotation_deg},
           {"variable_frame_rate", v.variable_frame_rate},
-          {"stillwater_version", SW_VERSION_STRING}};
+          {"stillwater_version", SW_VERSION_STRING},
+          {"stillwater_build", std::string(build_id())}};
 }
 
 nlohmann::json analysis_description(const motion::MotionParams& m, bool deblock) {
-  return {{"analysis_width", m.analysis_width},
-          {"deblock", deblock},
-          {"max_corners", m.max_corners},
-          {"quality", m.quality},
-          {"min_distance_1080p", m.min_distance_1080p},
-          {"block_size", m.block_size},
-          {"lk_window_1080p", m.lk_window_1080p},
-          {"lk_levels", m.lk_levels},
-          {"min_tracks", m.min_tracks},
-          {"min_inliers", m.min_inliers},
-          {"ransac_threshold_px", m.ransac_threshold_px}};
+  nlohmann::json d = to_json_fields(m);
+  d["deblock"] = deblock;
+  return d;
 }
 
 const char* policy_name(path::OutlierPolicy p) {
@@ -121,24 +116,6 @@ nlohmann::json path_description(const path::PathParams& p) {
           {"zoom", p.zoom}};
 }
 
-// Everything the rendered bytes depend on: a finished piece is reused only under the same key.
-std::string render_key(const Prepared& run, const RunOptions& o,
-                       std::span<const Transform2D> corrections) {
-  nlohmann::json key = {{"border", static_cast<int>(o.warp.border)},
-                        {"encoder", o.encode.encoder},
-                        {"crf", o.encode.crf},
-                        {"preset", o.encode.preset},
-                        {"encoder_threads", o.encode.encoder_threads},
-                        {"gop", o.encode.gop},
-                        {"x264_deterministic_simd", o.encode.x264_deterministic_simd},
-                        {"stillwater_version", SW_VERSION_STRING}};
-  for (const auto& s : run.plan.segments) key["plan"].push_back({s.begin, s.end});
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(corrections.data());
-  key["corrections"] = store::sha256_hex({bytes, corrections.size_bytes()});
-  const std::string text = key.dump();
-  return store::sha256_hex({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
-}
-
 std::string plan_key(const SegmentPlan& plan) {
   std::string key = std::to_string(plan.frame_count);
   for (const auto& s : plan.segments) key += "," + std::to_string(s.begin);
@@ -168,6 +145,18 @@ class PieceDir {
 
 }  // namespace
 
+std::string render_key(const RenderKey& k) {
+  nlohmann::json key = {
+      {"warp", to_json_fields(k.warp)}, {"encode", to_json_fields(k.encode)}, {"build", k.build}};
+  key["plan"] = nlohmann::json::array();
+  for (const auto& s : k.plan.segments)
+    key["plan"].push_back({s.begin, s.end, s.decode_from, s.decode_to});
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(k.corrections.data());
+  key["corrections"] = store::sha256_hex({bytes, k.corrections.size_bytes()});
+  const std::string text = key.dump();
+  return store::sha256_hex({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+}
+
 Prepared prepare(const std::string& input, const RunOptions& options) {
   Prepared run;
   run.input = input;
@@ -186,7 +175,9 @@ Prepared prepare(const std::string& input, const RunOptions& options) {
   } else {
     // Opening a reader first gives the precise error for a bad file (and decodes frame 0).
     trace::Span span("demux", "scan " + fs::path(input).filename().string());
-    run.info = io::VideoReader(input).info();
+    const io::VideoReader probe(input);
+    run.info = probe.info();
+    run.warnings = probe.warnings();
     run.index = io::scan_frames(input);
     span.add_frames(static_cast<std::int64_t>(run.index.size()));
   }
@@ -198,7 +189,7 @@ Prepared prepare(const std::string& input, const RunOptions& options) {
   if (!options.store.empty()) {
     store::RunDescription description{
         input_description(run), analysis_description(options.motion, options.analysis_deblock),
-        path_description(options.path)};
+        options.keep_stored_path ? nlohmann::json() : path_description(options.path)};
     description.compressor = options.store_compressor == "blosc-zstd"
                                  ? store::Compressor::blosc("zstd")
                              : options.store_compressor == "zstd" ? store::Compressor::zstd()
@@ -281,6 +272,7 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
   out.decoded_frames = stats.decoded_frames;
   out.overhead_frames = stats.overhead_frames;
   out.resumed_segments = stats.resumed_segments;
+  out.warnings = stats.warnings;
   if (run.store) {
     trace::Span io("store", "motions");
     run.store->write_motions(out.motions);
@@ -333,7 +325,8 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
 
   std::optional<PieceDir> scratch;
   if (run.store) {
-    run.store->begin_render(render_key(run, options, corrections));
+    run.store->begin_render(
+        render_key({options.warp, options.encode, run.plan, corrections, std::string(build_id())}));
     job.piece_path = [&](std::int64_t k) { return run.store->piece_scratch_path(k); };
     job.piece_done = [&](std::int64_t k) { return run.store->piece_done(k); };
     job.piece_finished = [&](std::int64_t k) { run.store->publish_piece(k); };

@@ -52,6 +52,9 @@ struct RunOptions {
   // on 5 of 8 clips (bench/README.md), so it stays on unless asked.
   bool analysis_deblock = true;
   path::PathParams path;
+  // Render from the store's corrections: the store keeps its recorded path parameters (they
+  // describe its path arrays) instead of taking `path`.
+  bool keep_stored_path = false;
   render::WarpParams warp;
   io::EncodeOptions encode;
   std::string store;  // a directory; empty = no store
@@ -107,6 +110,18 @@ struct RenderOutcome {
 RenderOutcome render(Prepared& run, const RunOptions& options,
                      std::span<const Transform2D> corrections, const std::string& output,
                      const ProgressFn& progress = {});
+
+// Everything a render piece's bytes depend on besides the input (a store holds one input):
+// every warp and encoder parameter, the segment plan, the corrections and the build.
+struct RenderKey {
+  const render::WarpParams& warp;
+  const io::EncodeOptions& encode;
+  const SegmentPlan& plan;
+  std::span<const Transform2D> corrections;
+  std::string build;  // core/build_id.hpp
+};
+// The hash a store's finished render pieces are kept under: reused only under the same key.
+std::string render_key(const RenderKey& key);
 
 // The camera path measured from motions (composed, invalid pairs as no motion).
 std::vector<path::Vec3> measured_path(std::span<const Motion> motions);

@@ -87,11 +87,14 @@ class SegmentRenderer {
     heap::return_free_memory();
   }
 
+  // Every distinct warning of the readers (a reader's warnings cover all its segments).
   std::vector<std::string> warnings() const {
     std::vector<std::string> all;
     for (const auto& reader : readers_) {
       if (!reader) continue;
-      for (const auto& w : reader->warnings()) all.push_back(w);
+      for (auto& w : reader->warnings()) {
+        if (std::find(all.begin(), all.end(), w) == all.end()) all.push_back(std::move(w));
+      }
     }
     return all;
   }
@@ -151,7 +154,7 @@ RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std:
   }
   // A segment rendered here is already at its piece path (empty result); one rendered by
   // another process arrives as the piece's bytes.
-  run_segments(
+  std::vector<std::string> remote_warnings = run_segments(
       run.distributor, [&] { return encode_job(run, plan); }, std::move(pending),
       renderer.workers(),
       [&](int worker, std::int64_t k) {
@@ -170,6 +173,7 @@ RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std:
   RenderStats stats;
   stats.resumed_segments = resumed.load();
   stats.warnings = renderer.warnings();
+  for (auto& w : remote_warnings) stats.warnings.push_back(std::move(w));
   std::vector<std::string> pieces;
   for (const auto& s : plan.segments)
     pieces.push_back(run.piece_input ? run.piece_input(s.index) : run.piece_path(s.index));
@@ -181,7 +185,8 @@ RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std:
   return stats;
 }
 
-void serve_render(const RenderRun& run, const SegmentPlan& plan, SegmentQueue& queue) {
+std::vector<std::string> serve_render(const RenderRun& run, const SegmentPlan& plan,
+                                      SegmentQueue& queue) {
   SegmentRenderer renderer(run, plan);
   drain(queue, renderer.workers(), [&](int worker, std::int64_t k) {
     renderer.render(worker, k);
@@ -190,6 +195,7 @@ void serve_render(const RenderRun& run, const SegmentPlan& plan, SegmentQueue& q
     std::filesystem::remove(path);
     return piece;
   });
+  return renderer.warnings();
 }
 
 }  // namespace sw::exec

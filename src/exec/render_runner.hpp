@@ -52,7 +52,9 @@ struct RenderStats {
 RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std::string& output);
 
 // The other side of a distributed run: renders the segments `queue` hands out into
-// run.piece_path (a scratch file here) and completes each with the piece's bytes.
-void serve_render(const RenderRun& run, const SegmentPlan& plan, SegmentQueue& queue);
+// run.piece_path (a scratch file here) and completes each with the piece's bytes; returns the
+// readers' warnings.
+std::vector<std::string> serve_render(const RenderRun& run, const SegmentPlan& plan,
+                                      SegmentQueue& queue);
 
 }  // namespace sw::exec

@@ -51,15 +51,14 @@ void drain(SegmentQueue& queue, int threads, const SegmentWork& work) {
   if (first_error) std::rethrow_exception(first_error);
 }
 
-void run_segments(SegmentDistributor* distributor, const std::function<std::string()>& job,
-                  std::vector<std::int64_t> pending, int threads, const SegmentWork& work,
-                  const SegmentResult& on_result) {
-  if (distributor) {
-    distributor->run(job, std::move(pending), threads, work, on_result);
-    return;
-  }
+std::vector<std::string> run_segments(SegmentDistributor* distributor,
+                                      const std::function<std::string()>& job,
+                                      std::vector<std::int64_t> pending, int threads,
+                                      const SegmentWork& work, const SegmentResult& on_result) {
+  if (distributor) return distributor->run(job, std::move(pending), threads, work, on_result);
   LocalQueue queue(std::move(pending), on_result);
   drain(queue, threads, work);
+  return {};
 }
 
 }  // namespace sw::exec

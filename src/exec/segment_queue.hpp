@@ -61,19 +61,23 @@ void drain(SegmentQueue& queue, int threads, const SegmentWork& work);
 // How a pass is spread over processes. Called in the process that owns the results; the
 // pending segments may be computed here or elsewhere, but every result reaches `on_result`
 // here. `job` describes the pass for other processes (exec/segment_job.hpp); it is only called
-// when there are other processes.
+// when there are other processes. Returns the other processes' warnings, each naming where it
+// arose (this process's own are its workers' to report).
 class SegmentDistributor {
  public:
   virtual ~SegmentDistributor() = default;
   // True when segments may be computed by other processes (whose results come as bytes).
   virtual bool has_remote_workers() const = 0;
-  virtual void run(const std::function<std::string()>& job, std::vector<std::int64_t> pending,
-                   int threads, const SegmentWork& work, const SegmentResult& on_result) = 0;
+  virtual std::vector<std::string> run(const std::function<std::string()>& job,
+                                       std::vector<std::int64_t> pending, int threads,
+                                       const SegmentWork& work, const SegmentResult& on_result) = 0;
 };
 
-// distributor->run(...) or, without one, this process's threads over a LocalQueue.
-void run_segments(SegmentDistributor* distributor, const std::function<std::string()>& job,
-                  std::vector<std::int64_t> pending, int threads, const SegmentWork& work,
-                  const SegmentResult& on_result);
+// distributor->run(...) or, without one, this process's threads over a LocalQueue; returns
+// the other processes' warnings.
+std::vector<std::string> run_segments(SegmentDistributor* distributor,
+                                      const std::function<std::string()>& job,
+                                      std::vector<std::int64_t> pending, int threads,
+                                      const SegmentWork& work, const SegmentResult& on_result);
 
 }  // namespace sw::exec
