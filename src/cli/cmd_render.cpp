@@ -23,7 +23,9 @@ std::vector<Option> render_options() {
       flag_option("--overwrite", "overwrite FILE if it exists (never the input)", 'y'),
       flag_option("--replan",
                   "recompute the path from the stored motions with the path options "
-                  "below, instead of using the store's correction array"),
+                  "below, instead of using the store's correction array; the path options "
+                  "are refused without it (the store keeps the path parameters its "
+                  "corrections were made with)"),
   };
   append_options(t, kGroups);
   append_console_options(t, "no progress bar and no summary");
@@ -35,7 +37,9 @@ constexpr const char* kDescription =
     "`stillwater analyze` wrote them or as you edited them with zarr-python (array "
     "`correction`,\nshape (N, 4): dx, dy, da, zoom). The analysis options must match the "
     "store's (they identify\nit). Running it again after an interruption reuses the finished "
-    "segments.";
+    "segments. The path options\n(--smoother, --radius, ...) need --replan: without it the "
+    "store's corrections are used as they\nare, and the path parameters recorded with them "
+    "stay as they were.";
 
 }  // namespace
 
@@ -59,7 +63,23 @@ int cmd_render(std::span<char* const> argv) {
   check_output_path(input, output, args.flag("--overwrite"));
   apply_verbose(args);
   const bool quiet = args.flag("--quiet");
-  const exec::RunOptions options = run_options_from(args, kGroups);
+  const bool replan = args.flag("--replan");
+  if (!replan) {
+    // Without --replan a path option would change nothing, and recording it would make the
+    // store describe corrections it does not hold.
+    std::vector<Option> path_options;
+    append_options(path_options, kPathGroup);
+    for (const Option& o : path_options) {
+      if (args.given(o.name)) {
+        throw Error(o.name,
+                    "is a path option: it needs --replan (render without it applies the store's "
+                    "corrections as they are)",
+                    ExitCode::usage);
+      }
+    }
+  }
+  exec::RunOptions options = run_options_from(args, kGroups);
+  options.keep_stored_path = !replan;
 
   RunReport report(options, quiet, args.flag("--verbose"));
   exec::Prepared run = exec::prepare(input, options);
@@ -68,7 +88,7 @@ int cmd_render(std::span<char* const> argv) {
   }
   const auto frames = static_cast<std::int64_t>(run.index.size());
   std::vector<Transform2D> corrections;
-  if (args.flag("--replan")) {
+  if (replan) {
     corrections = path_pass(run, options, run.store->read_motions()).correction;
   } else {
     corrections = run.store->read_corrections(frames);

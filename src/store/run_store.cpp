@@ -149,7 +149,8 @@ RunStore RunStore::open(const std::string& location, const RunDescription& run) 
                               "); use a new --store");
   }
   store.path_current_ =
-      attrs.value("path", nlohmann::json::object()) == run.path && b.exists("correction/.zarray");
+      (run.path.is_null() || attrs.value("path", nlohmann::json::object()) == run.path) &&
+      b.exists("correction/.zarray");
   store.write_description(run);
   return store;
 }
@@ -160,7 +161,7 @@ void RunStore::write_description(const RunDescription& run) {
                          {"about", "stillwater run store; see docs/store-format.md"}};
   attrs["input"] = run.input;
   attrs["analysis"] = run.analysis;
-  attrs["path"] = run.path;
+  if (!run.path.is_null()) attrs["path"] = run.path;
   write_attrs(*backend_, "", attrs);
 }
 

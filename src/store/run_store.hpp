@@ -35,7 +35,8 @@ class S3Backend;
 struct RunDescription {
   nlohmann::json input;     // name, size, fingerprint, stream facts, stillwater version
   nlohmann::json analysis;  // motion parameters
-  nlohmann::json path;      // path parameters
+  nlohmann::json path;      // path parameters; null: keep the stored ones (render without
+                            // --replan applies the stored path, which they describe)
   // Compressor of the per-frame arrays (Blosc lz4 by default, as zarr-python's default).
   Compressor compressor = Compressor::blosc();
 };
