@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
+#include <type_traits>
 
 #include "core/error.hpp"
 #include "io/video_transcoder.hpp"
@@ -16,37 +18,47 @@
 
 namespace sw::exec {
 
-// describe(params, visit) calls visit(name, field) for every field. P may be const.
-template <typename P, typename Visit>
-requires std::is_same_v<std::remove_const_t<P>, render::WarpParams>
-constexpr void describe(P& p, Visit&& visit) {
-  visit("border", p.border);
+// One field of a params struct: its name and where it is.
+template <typename P, typename T>
+struct Field {
+  const char* name;
+  T P::*member;
+};
+
+// fields<P>(): every field of P, in declaration order.
+template <typename P>
+constexpr auto fields();
+
+template <>
+constexpr auto fields<render::WarpParams>() {
+  using P = render::WarpParams;
+  return std::tuple{Field<P, render::Border>{"border", &P::border}};
 }
 
-template <typename P, typename Visit>
-requires std::is_same_v<std::remove_const_t<P>, io::EncodeOptions>
-constexpr void describe(P& p, Visit&& visit) {
-  visit("encoder", p.encoder);
-  visit("crf", p.crf);
-  visit("preset", p.preset);
-  visit("encoder_threads", p.encoder_threads);
-  visit("gop", p.gop);
-  visit("x264_deterministic_simd", p.x264_deterministic_simd);
+template <>
+constexpr auto fields<io::EncodeOptions>() {
+  using P = io::EncodeOptions;
+  return std::tuple{Field<P, std::string>{"encoder", &P::encoder},
+                    Field<P, int>{"crf", &P::crf},
+                    Field<P, std::string>{"preset", &P::preset},
+                    Field<P, int>{"encoder_threads", &P::encoder_threads},
+                    Field<P, int>{"gop", &P::gop},
+                    Field<P, bool>{"x264_deterministic_simd", &P::x264_deterministic_simd}};
 }
 
-template <typename P, typename Visit>
-requires std::is_same_v<std::remove_const_t<P>, motion::MotionParams>
-constexpr void describe(P& p, Visit&& visit) {
-  visit("analysis_width", p.analysis_width);
-  visit("max_corners", p.max_corners);
-  visit("quality", p.quality);
-  visit("min_distance_1080p", p.min_distance_1080p);
-  visit("block_size", p.block_size);
-  visit("lk_window_1080p", p.lk_window_1080p);
-  visit("lk_levels", p.lk_levels);
-  visit("min_tracks", p.min_tracks);
-  visit("min_inliers", p.min_inliers);
-  visit("ransac_threshold_px", p.ransac_threshold_px);
+template <>
+constexpr auto fields<motion::MotionParams>() {
+  using P = motion::MotionParams;
+  return std::tuple{Field<P, int>{"analysis_width", &P::analysis_width},
+                    Field<P, int>{"max_corners", &P::max_corners},
+                    Field<P, double>{"quality", &P::quality},
+                    Field<P, double>{"min_distance_1080p", &P::min_distance_1080p},
+                    Field<P, int>{"block_size", &P::block_size},
+                    Field<P, int>{"lk_window_1080p", &P::lk_window_1080p},
+                    Field<P, int>{"lk_levels", &P::lk_levels},
+                    Field<P, int>{"min_tracks", &P::min_tracks},
+                    Field<P, int>{"min_inliers", &P::min_inliers},
+                    Field<P, double>{"ransac_threshold_px", &P::ransac_threshold_px}};
 }
 
 namespace detail {
@@ -66,34 +78,26 @@ constexpr std::size_t field_count() {
   }
 }
 
-// Counts the fields a description visits.
-struct CountFields {
-  std::size_t count = 0;
-  template <typename V>
-  constexpr void operator()(const char*, V&) {
-    ++count;
-  }
-};
-
 template <typename P>
-constexpr std::size_t described_fields() {
-  P p{};
-  CountFields c;
-  describe(p, c);
-  return c.count;
+constexpr bool all_described() {
+  return std::tuple_size_v<decltype(fields<P>())> == field_count<P>();
 }
 
 }  // namespace detail
 
-static_assert(detail::described_fields<render::WarpParams>() ==
-                  detail::field_count<render::WarpParams>(),
+static_assert(detail::all_described<render::WarpParams>(),
               "describe every render::WarpParams field in exec/param_fields.hpp");
-static_assert(detail::described_fields<io::EncodeOptions>() ==
-                  detail::field_count<io::EncodeOptions>(),
+static_assert(detail::all_described<io::EncodeOptions>(),
               "describe every io::EncodeOptions field in exec/param_fields.hpp");
-static_assert(detail::described_fields<motion::MotionParams>() ==
-                  detail::field_count<motion::MotionParams>(),
+static_assert(detail::all_described<motion::MotionParams>(),
               "describe every motion::MotionParams field in exec/param_fields.hpp");
+
+// describe(params, visit) calls visit(name, field) for every field. P may be const.
+template <typename P, typename Visit>
+void describe(P& p, Visit&& visit) {
+  std::apply([&](const auto&... f) { (visit(f.name, p.*(f.member)), ...); },
+             fields<std::remove_const_t<P>>());
+}
 
 // The fields as a JSON object (enums as their numbers).
 template <typename P>
