@@ -161,8 +161,14 @@ SegmentPlan decode_plan(const json& j, std::int64_t frames) {
 json parse_cbor(std::string_view bytes, const char* what) {
   json doc;
   BoundedDom dom(doc);
-  const bool ok =
-      json::sax_parse(bytes.begin(), bytes.end(), &dom, nlohmann::json::input_format_t::cbor);
+  bool ok = false;
+  try {
+    ok = json::sax_parse(bytes.begin(), bytes.end(), &dom, nlohmann::json::input_format_t::cbor);
+  } catch (const json::exception& e) {
+    // The DOM builder throws even when told not to, e.g. for an array whose declared size
+    // exceeds what a vector can hold.
+    malformed(what, e.what());
+  }
   if (dom.too_deep()) malformed(what, "nested deeper than " + std::to_string(kMaxDepth));
   if (!ok || dom.is_errored()) malformed(what, "not CBOR");
   return doc;

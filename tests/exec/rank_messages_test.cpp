@@ -3,7 +3,9 @@
 // byte size wraps, a plan outside the index, deep nesting) is one sw::Error, never a crash.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <limits>
 
 #include "core/build_id.hpp"
@@ -79,6 +81,14 @@ TEST(RankMessages, DeepNestingIsRefusedNotRecursed) {
   expect_malformed([&] { decode_job_message(deep); }, "nested deeper");
 }
 
+// Found by fuzz/mpi_messages.cpp: nlohmann's DOM builder threw its own exception (not
+// sw::Error) for an array whose declared size exceeds what a vector can hold.
+TEST(RankMessages, ArrayDeclaringMoreElementsThanAVectorHoldsIsOneError) {
+  const std::string huge = "\x9b\x99\x99\x99\x99\x99\x99\x99\x99";  // array of ~1.1e19
+  expect_malformed([&] { decode_job_message(huge); }, "excessive array size");
+  expect_malformed([&] { decode_trace_message(huge); }, "excessive array size");
+}
+
 TEST(RankMessages, AnalysisResultCountMustMatchItsBytes) {
   const Segment s{1, 4, 8, 4, 8};
   store::StagedMotions staged;
@@ -146,6 +156,45 @@ TEST(RankMessages, TraceRoundTripsAndRejectsWrongShapes) {
                                              {"totals", nlohmann::json::array()}});
   expect_malformed([&] { decode_trace_message(std::string(cbor.begin(), cbor.end())); },
                    "8 fields");
+}
+
+// With SW_FUZZ_SEEDS=DIR: real encoded messages as seeds for fuzz/mpi_messages.cpp, each
+// prefixed by the byte that selects its decoder there.
+TEST(RankMessages, FuzzSeeds) {
+  const char* dir = std::getenv("SW_FUZZ_SEEDS");
+  if (!dir) GTEST_SKIP() << "SW_FUZZ_SEEDS not set";
+  auto write = [&](const std::string& name, char selector, const std::string& bytes) {
+    std::ofstream(std::string(dir) + "/" + name, std::ios::binary) << selector << bytes;
+  };
+  JobMessage render = render_job();
+  render.corrections.assign(render.corrections.size(), Transform2D{});
+  write("job_render", 0, encode_job_message(render));
+  JobMessage analysis = render_job();
+  analysis.kind = "analysis";
+  analysis.width = 320;
+  analysis.height = 240;
+  write("job_analysis", 0, encode_job_message(analysis));
+  store::StagedMotions staged;
+  staged.first = 5;
+  staged.motions.resize(4);
+  staged.motions[1].status = MotionStatus::ok;
+  staged.motions[1].dx = 2.5;
+  write("request_segment", 1,
+        encode_request(Request::segment, 1, encode_analysis_result(5, staged)));
+  write("request_bye", 1,
+        encode_request(Request::bye, 0, encode_warnings({"[rank 1 on host h] stream ends early"})));
+  write("request_fail", 1, encode_request(Request::fail, 1, encode_failure({"rank 1", "failed"})));
+  write("reply", 2, encode_int64(3));
+  write("analysis_result_segment1", 3 + 6, encode_analysis_result(5, staged));
+  staged.first = 9;
+  staged.motions.resize(3);
+  write("analysis_result_segment2", 3 + 12, encode_analysis_result(4, staged));
+  TraceMessage t;
+  t.host = "h";
+  t.events.push_back({"decode", "segment 1", 1, 0, 10, 20, 15, 4});
+  t.totals.push_back({"decode", 20, 15, 4, 1});
+  write("trace", 4, encode_trace_message(t));
+  write("warnings", 5, encode_warnings({"a", "b"}));
 }
 
 }  // namespace
