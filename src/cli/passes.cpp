@@ -11,13 +11,23 @@
 
 namespace sw::cli {
 
+namespace {
+
+// Under MPI, this rank's own warnings say where they arose too (the others' already do).
+void warn_run(const std::string& input, const std::vector<std::string>& warnings) {
+  const std::string origin = exec::mpi::warning_origin();
+  for (const auto& w : warnings) warn(input, w.starts_with("[rank ") ? w : origin + w);
+}
+
+}  // namespace
+
 exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& options,
                                    bool bars) {
   ProgressBar bar("analyse", static_cast<std::int64_t>(run.index.size()), bars);
   auto out = exec::analyze(run, options, [&](std::int64_t n) { bar.update(n); });
   bar.finish();
-  warn_all(run.input, run.warnings);
-  warn_all(run.input, out.warnings);
+  warn_run(run.input, run.warnings);
+  warn_run(run.input, out.warnings);
   return out;
 }
 
@@ -45,8 +55,8 @@ exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& opt
   auto out =
       exec::render(run, options, corrections, output, [&](std::int64_t n) { bar.update(n); });
   bar.finish();
-  warn_all(run.input, run.warnings);
-  warn_all(run.input, out.warnings);
+  warn_run(run.input, run.warnings);
+  warn_run(run.input, out.warnings);
   return out;
 }
 

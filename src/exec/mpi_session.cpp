@@ -296,10 +296,8 @@ class ClientQueue final : public SegmentQueue {
 
   // The pass is over for this rank: its warnings, each saying where it arose.
   void bye(const std::vector<std::string>& warnings) {
-    const State& st = state();
     std::vector<std::string> placed;
-    for (const auto& w : warnings)
-      placed.push_back("[" + who(st.rank, "host " + st.host) + "] " + w);
+    for (const auto& w : warnings) placed.push_back(warning_origin() + w);
     send(encode_request(Request::bye, 0, encode_warnings(placed)), 0, kTagRequest);
   }
 
@@ -391,6 +389,12 @@ int rank() {
 
 int size() {
   return state().size;
+}
+
+std::string warning_origin() {
+  const State& st = state();
+  if (!st.active || st.size < 2) return {};
+  return "[" + who(st.rank, "host " + st.host) + "] ";
 }
 
 SegmentDistributor* distributor() {

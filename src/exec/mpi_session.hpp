@@ -39,6 +39,9 @@ bool start(bool requested);
 bool active();
 int rank();
 int size();
+// "[rank K on host H] " when more than one rank runs, else "": what a warning starts with to
+// say where it arose (the other ranks' warnings reach rank 0 with theirs).
+std::string warning_origin();
 
 // Rank 0: the distributor for RunOptions (with one rank it runs everything here).
 SegmentDistributor* distributor();

@@ -11,6 +11,7 @@
 #include "core/build_id.hpp"
 #include "core/error.hpp"
 #include "exec/rank_messages.hpp"
+#include "exec/segment_job.hpp"
 #include "exec/segment_plan.hpp"
 
 namespace sw::exec {
@@ -57,6 +58,21 @@ TEST(RankMessages, RenderJobRoundTrips) {
   EXPECT_EQ(d.warp.border, render::Border::mirror);
   EXPECT_EQ(d.encode.crf, 31);
   EXPECT_EQ(d.encode.preset, "slow");
+}
+
+// The MPI handshake: a rank refuses the job of another build (same version number or not),
+// before it decodes a frame.
+TEST(RankMessages, JobOfAnotherBuildIsRefused) {
+  JobMessage m = render_job();
+  m.build += "-other";
+  LocalQueue queue({0, 1, 2}, [](std::int64_t, std::string&&) { FAIL() << "no segment expected"; });
+  try {
+    serve_job(encode_job_message(m), queue);
+    FAIL() << "served a job of another build";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("same build"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(m.build), std::string::npos) << e.what();
+  }
 }
 
 TEST(RankMessages, PlanOutsideTheIndexIsRefused) {

@@ -303,5 +303,28 @@ TEST_F(MpiRanks, KilledRankFailsTheJobAndTheSameCommandResumes) {
   expect_same_as_reference("killed");
 }
 
+// Damage spread over the clip: every rank decodes damaged frames in the segments it gets, and
+// each rank's warnings reach the user through rank 0, saying which rank and host met them,
+// each line once.
+TEST_F(MpiRanks, WarningsOfEveryRankReachTheUserWithRankAndHost) {
+  std::string bytes = file_bytes(dir->file("in.mp4"));
+  const std::size_t step = bytes.size() / 8;
+  for (std::size_t start = step; start + 400 < bytes.size(); start += step) {
+    for (std::size_t i = start; i < start + 400; i += 5)
+      bytes[i] = static_cast<char>(bytes[i] ^ 0x5a);
+  }
+  std::ofstream(dir->file("damaged.mp4"), std::ios::binary) << bytes;
+  const auto result =
+      mpirun(2, {"stabilize", dir->file("damaged.mp4"), "-o", dir->file("damaged-out.mp4"),
+                 "--segment-frames", "8", "--threads", "1", "-q"});
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.err.find("stillwater: warning: [rank 1 on host "), std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("stillwater: warning: [rank 0 on host "), std::string::npos)
+      << result.err;
+  std::set<std::string> seen;
+  for (const auto& line : result.err_lines()) EXPECT_TRUE(seen.insert(line).second) << line;
+}
+
 }  // namespace
 }  // namespace sw::test
