@@ -1,8 +1,10 @@
 # Run at build time (cmake -DSOURCE_DIR=... -DOUT=... -P build_id.cmake), on every build: writes
 # OUT, a header defining SW_BUILD_ID, only when the identity changed (so nothing recompiles
 # otherwise). The identity tells builds apart whose output bytes may differ:
-#   - in a git checkout: `git describe --always --dirty`, and for a dirty tree a hash of the
-#     diff against HEAD, so two different uncommitted states do not share an identity;
+#   - in a git checkout: `git describe --always`, and when what the program is built from
+#     (src/, cmake/, CMakeLists.txt) has uncommitted changes, "-dirty-" and a hash of them (the
+#     diff against HEAD and the untracked files there), so two different uncommitted states
+#     do not share an identity (plain --dirty would give them the same one);
 #   - elsewhere (a source archive): "src-" and a hash over every file under src/ and cmake/
 #     and the top CMakeLists.txt.
 set(id "")
@@ -14,17 +16,32 @@ if(rc EQUAL 0)
 endif()
 # Only this project's own repository counts (not one it was unpacked inside).
 if(rc EQUAL 0 AND top STREQUAL source)
-  execute_process(COMMAND git describe --always --dirty --abbrev=12
+  execute_process(COMMAND git describe --always --abbrev=12
     WORKING_DIRECTORY "${SOURCE_DIR}" OUTPUT_VARIABLE id RESULT_VARIABLE rc
     OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
   if(NOT rc EQUAL 0)
     set(id "")
-  elseif(id MATCHES "-dirty$")
-    execute_process(COMMAND git diff HEAD --binary WORKING_DIRECTORY "${SOURCE_DIR}"
-      OUTPUT_VARIABLE diff ERROR_QUIET)
-    string(SHA256 hash "${diff}")
-    string(SUBSTRING "${hash}" 0 12 hash)
-    set(id "${id}-${hash}")
+  else()
+    # Uncommitted changes to what the program is built from (not docs or tests): the diff
+    # against HEAD and any new untracked file there.
+    set(built_from src cmake CMakeLists.txt)
+    execute_process(COMMAND git diff HEAD --binary -- ${built_from}
+      WORKING_DIRECTORY "${SOURCE_DIR}" OUTPUT_VARIABLE changes ERROR_QUIET)
+    execute_process(COMMAND git ls-files --others --exclude-standard -- ${built_from}
+      WORKING_DIRECTORY "${SOURCE_DIR}" OUTPUT_VARIABLE untracked
+      OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    if(untracked)
+      string(REPLACE "\n" ";" untracked "${untracked}")
+      foreach(f IN LISTS untracked)
+        file(SHA256 "${SOURCE_DIR}/${f}" hash)
+        string(APPEND changes "${f} ${hash}\n")
+      endforeach()
+    endif()
+    if(NOT changes STREQUAL "")
+      string(SHA256 hash "${changes}")
+      string(SUBSTRING "${hash}" 0 12 hash)
+      set(id "${id}-dirty-${hash}")
+    endif()
   endif()
 endif()
 if(id STREQUAL "")
