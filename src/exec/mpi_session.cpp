@@ -135,6 +135,10 @@ std::string broadcast(std::string bytes) {
   MPI_Request request;
   check(MPI_Ibcast(&length, 1, MPI_INT64_T, 0, st.comm, &request), "MPI_Ibcast");
   wait(request, "MPI_Ibcast");
+  // MPI cannot send more than INT_MAX bytes at once (count_of), so a longer length is garbage.
+  if (length < 0 || length > INT_MAX) {
+    throw Error("MPI", "malformed broadcast from rank 0: length " + std::to_string(length));
+  }
   bytes.resize(static_cast<std::size_t>(length));
   check(MPI_Ibcast(bytes.data(), count_of(bytes.size()), MPI_BYTE, 0, st.comm, &request),
         "MPI_Ibcast");

@@ -9,10 +9,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -324,6 +326,44 @@ TEST_F(MpiRanks, WarningsOfEveryRankReachTheUserWithRankAndHost) {
       << result.err;
   std::set<std::string> seen;
   for (const auto& line : result.err_lines()) EXPECT_TRUE(seen.insert(line).second) << line;
+}
+
+// A rank renders its pieces into a scratch directory under $TMPDIR: one mkdtemp made
+// (private to the user, a name nobody can create first), never a predictable name that
+// another user could have put in place (a symlink, a directory of theirs).
+TEST_F(MpiRanks, RankScratchDirectoryIsPrivateAndUnpredictable) {
+  TempDir tmp("sw-mpi-tmp");
+  std::atomic<bool> done{false};
+  std::map<std::string, fs::perms> seen;
+  std::thread watch([&] {
+    while (!done.load()) {
+      std::error_code ec;
+      for (fs::directory_iterator it(tmp.path(), ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.find("stillwater") == std::string::npos) continue;
+        const auto status = fs::symlink_status(it->path(), ec);
+        if (!ec) seen[name] = status.permissions();
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+  });
+  ::setenv("TMPDIR", tmp.path().c_str(), 1);
+  const auto result = mpirun(2, args("scratch", 1), {"-x", "TMPDIR"});
+  ::unsetenv("TMPDIR");
+  done.store(true);
+  watch.join();
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  ASSERT_FALSE(seen.empty()) << "rank 1 rendered no piece through $TMPDIR";
+  for (const auto& [name, perms] : seen) {
+    EXPECT_TRUE(name.starts_with("stillwater-rank-")) << name;
+    EXPECT_EQ(name.size(), std::string("stillwater-rank-").size() + 6) << name;
+    EXPECT_EQ(perms & fs::perms::all, fs::perms::owner_all) << name;
+  }
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(tmp.path(), ec)) {
+    EXPECT_EQ(entry.path().filename().string().find("stillwater"), std::string::npos)
+        << entry.path() << " left behind";
+  }
 }
 
 }  // namespace
