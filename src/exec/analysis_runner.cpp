@@ -2,9 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstring>
 #include <mutex>
-#include <type_traits>
 
 #include "core/error.hpp"
 #include "core/trace.hpp"
