@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "core/error.hpp"
+#include "core/temporary.hpp"
 #include "exec/video_source.hpp"
 
 namespace sw::exec {
@@ -91,25 +92,14 @@ Decoded decode(std::string_view bytes) {
 }
 
 // A directory for the pieces this process renders before sending them; removed at the end.
+// A TemporaryDir: created exclusively under an unpredictable name, never an existing one.
 class ScratchDir {
  public:
-  ScratchDir()
-      : path_(fs::temp_directory_path() /
-              (".rank.stillwater-pieces-" + std::to_string(::getpid()))) {
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  std::string piece(std::int64_t k) const {
-    return (path_ / (std::to_string(k) + ".mp4")).string();
-  }
+  ScratchDir() : dir_(fs::temp_directory_path(), "rank-pieces") {}
+  std::string piece(std::int64_t k) const { return dir_.file(std::to_string(k) + ".mp4").string(); }
 
  private:
-  fs::path path_;
+  TemporaryDir dir_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 // AVERROR_EOF. Damage is counted, never fatal: a packet the decoder rejects is skipped, a read
 // error ends the stream early, and warnings() reports both.
 #include "io/frame_source.hpp"
+#include "core/cancel.hpp"
 
 #include <algorithm>
 
@@ -195,6 +196,7 @@ bool FrameSource::decode_next() {
 
 bool FrameSource::next(FrameView& view) {
   if (ended_) return false;
+  throw_if_cancelled(path_);
   if (first_pending_) {
     first_pending_ = false;
   } else if (!decode_next()) {
