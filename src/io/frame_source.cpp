@@ -90,6 +90,7 @@ void FrameSource::open_decoder() {
   dec_->thread_count = options.decoder_threads;
   dec_->thread_type = FF_THREAD_FRAME;
   if (options.skip_loop_filter) dec_->skip_loop_filter = AVDISCARD_ALL;
+  dec_->max_pixels = kMaxPicturePixels;  // a frame beyond it is a decode error, not an allocation
   const int ret = avcodec_open2(dec_.get(), codec, nullptr);
   if (ret < 0)
     throw Error(path, "unsupported codec " + codec_name + " (" + av_error_string(ret) + ")");
