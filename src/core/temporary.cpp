@@ -155,7 +155,7 @@ void write_file_atomically(const fs::path& path, std::string_view bytes) {
   const std::string name = path.filename().string();
   TemporaryDir temp(path.parent_path(), name);
   const fs::path file = temp.file(name);
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) throw Error(path.string(), "cannot create (" + errno_text(errno) + ")");
   int err = write_all(fd, bytes);
   // fsync before rename: otherwise a power loss may persist the rename but not the data.

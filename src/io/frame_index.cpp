@@ -1,12 +1,12 @@
 // scan_frames: av_read_frame over the video stream only (the other streams are discarded at the
 // demuxer, so their data is not even read), then a sort by pts. No decoder is opened.
 #include "io/frame_index.hpp"
-#include "core/cancel.hpp"
 
 #include <algorithm>
 #include <utility>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "io/av_ptr.hpp"
 #include "io/demuxer.hpp"
 

@@ -3,13 +3,14 @@
 // AVERROR_EOF. Damage is counted, never fatal: a packet the decoder rejects is skipped, a read
 // error ends the stream early, and warnings() reports both.
 #include "io/frame_source.hpp"
-#include "core/cancel.hpp"
 
 #include <algorithm>
 
 extern "C" {
 #include <libavutil/pixdesc.h>
 }
+
+#include "core/cancel.hpp"
 
 namespace sw::io {
 namespace {

@@ -2,13 +2,13 @@
 // the pieces' packets and the input's other streams merged in dts order into one Muxer, the
 // same Muxer set-up (stream copy, metadata, display matrix, movie timescale) as VideoTranscoder.
 #include "io/segment_encoder.hpp"
-#include "core/cancel.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 
+#include "core/cancel.hpp"
 #include "io/av_ptr.hpp"
 #include "io/demuxer.hpp"
 #include "io/encoder.hpp"

@@ -16,6 +16,7 @@ namespace sw::io {
 namespace {
 
 constexpr std::size_t kReadAhead = 1u << 20;  // bytes fetched per request
+constexpr int kAvioBufferSize = 64 << 10;     // libav's own buffer in front of ours
 
 // The demuxers an input may be read with: containers and elementary streams whose bytes are all
 // in the one file. Left out on purpose: playlists and scripts that open further files or URLs
@@ -29,7 +30,6 @@ struct DictionaryDeleter {
   void operator()(AVDictionary* d) const { av_dict_free(&d); }
 };
 using DictionaryPtr = std::unique_ptr<AVDictionary, DictionaryDeleter>;
-constexpr int kAvioBufferSize = 64 << 10;  // libav's own buffer in front of ours
 
 // The opaque state of a custom AVIOContext.
 struct UrlReader {
@@ -99,17 +99,9 @@ void free_custom_io(AVIOContext* pb) {
   avio_context_free(&pb);
 }
 
-}  // namespace
-
-void InputDeleter::operator()(AVFormatContext* ctx) const {
-  AVIOContext* custom = (ctx->flags & AVFMT_FLAG_CUSTOM_IO) ? ctx->pb : nullptr;
-  avformat_close_input(&ctx);
-  free_custom_io(custom);
-}
-
 // The long name of the format libav recognises in a local file when it is not one of ours
 // ("Apple HTTP Live Streaming"), or "". Reads only the head of that one file.
-static std::string refused_format(const std::string& name) {
+std::string refused_format(const std::string& name) {
   AVIOContext* pb = nullptr;
   if (avio_open(&pb, ("file:" + name).c_str(), AVIO_FLAG_READ) < 0) return "";
   const AVInputFormat* format = nullptr;
@@ -117,6 +109,14 @@ static std::string refused_format(const std::string& name) {
   avio_closep(&pb);
   if (!format || av_match_list(format->name, kVideoContainers, ',') > 0) return "";
   return format->long_name ? format->long_name : format->name;
+}
+
+}  // namespace
+
+void InputDeleter::operator()(AVFormatContext* ctx) const {
+  AVIOContext* custom = (ctx->flags & AVFMT_FLAG_CUSTOM_IO) ? ctx->pb : nullptr;
+  avformat_close_input(&ctx);
+  free_custom_io(custom);
 }
 
 int open_input(InputPtr& out, const std::string& name, std::string& source_error) {
