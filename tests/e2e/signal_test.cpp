@@ -100,17 +100,26 @@ TEST(Signals, FirstSigintStopsMetricsWith130AndNothingLeft) {
   EXPECT_EQ(listing(dir.path()), before);
 }
 
-// A run blocked opening its input (a FIFO nobody writes) cannot reach a check of the stop
-// request: the second signal ends it at once.
+// A run blocked reading its input (a FIFO that never delivers a byte) cannot reach a check of
+// the stop request: the second signal ends it at once.
 TEST(Signals, SecondSigintEndsABlockedRunAtOnce) {
   TempDir dir;
   ASSERT_EQ(::mkfifo(dir.file("in.mp4").c_str(), 0600), 0);
   Child child({"stabilize", dir.file("in.mp4"), "-o", dir.file("out.mp4"), "-q"});
-  std::this_thread::sleep_for(500ms);
+  // Opening the write end succeeds once the child has opened the read end (its signal handler
+  // is installed by then); the child then blocks reading, as no byte ever comes.
+  int writer = -1;
+  const auto give_up = Clock::now() + 20s;
+  while ((writer = ::open(dir.file("in.mp4").c_str(), O_WRONLY | O_NONBLOCK)) < 0 &&
+         Clock::now() < give_up)
+    std::this_thread::sleep_for(10ms);
+  ASSERT_GE(writer, 0) << "the child never opened its input";
+  std::this_thread::sleep_for(200ms);
   child.signal(SIGINT);
   EXPECT_FALSE(child.wait_for(300ms)) << "the first signal waits for the run to notice";
   child.signal(SIGINT);
   const auto status = child.wait_for(2s);
+  ::close(writer);
   ASSERT_TRUE(status) << "still running 2 s after the second SIGINT";
   EXPECT_EQ(*status, 130);
   EXPECT_FALSE(fs::exists(dir.file("out.mp4")));
