@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/output_path.hpp"
 #include "cli/passes.hpp"
 #include "cli/progress.hpp"
 #include "cli/run_options.hpp"
@@ -17,7 +18,9 @@ namespace {
 constexpr unsigned kGroups = kExecGroup | kAnalysisGroup | kPathGroup;
 
 std::vector<Option> analyze_options() {
-  std::vector<Option> t;
+  std::vector<Option> t = {
+      flag_option("--overwrite", "overwrite the --trace file if it exists", 'y'),
+  };
   append_options(t, kGroups);
   append_console_options(t, "no progress bar and no summary");
   return t;
@@ -45,6 +48,8 @@ int cmd_analyze(std::span<char* const> argv) {
     throw Error("analyze", "missing --store DIR.zarr (see --help)", ExitCode::usage);
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
+  check_output_paths({input, args.text("--store")}, {args.text("--trace")},
+                     args.flag("--overwrite"));
   apply_verbose(args);
   const bool quiet = args.flag("--quiet");
   const exec::RunOptions options = run_options_from(args, kGroups);

@@ -60,7 +60,8 @@ int cmd_render(std::span<char* const> argv) {
     throw Error("render", "missing --store DIR.zarr (see --help)", ExitCode::usage);
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
-  check_output_path(input, output, args.flag("--overwrite"));
+  check_output_paths({input, args.text("--store")}, {output, args.text("--trace")},
+                     args.flag("--overwrite"));
   apply_verbose(args);
   const bool quiet = args.flag("--quiet");
   const bool replan = args.flag("--replan");

@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/console.hpp"
 #include "cli/options.hpp"
+#include "cli/output_path.hpp"
 #include "cli/run_options.hpp"
 #include "core/error.hpp"
 #include "report/html_report.hpp"
@@ -17,6 +18,7 @@ namespace {
 std::vector<Option> report_options() {
   std::vector<Option> t = {
       text_option("--output", "FILE", "the HTML file to write", "", 'o'),
+      flag_option("--overwrite", "overwrite FILE if it exists (never an input)", 'y'),
       text_option("--input", "FILE",
                   "the input video, for frames (default: the path recorded in the store)", ""),
       text_option("--video", "FILE",
@@ -56,6 +58,8 @@ int cmd_report(std::span<char* const> argv) {
 
   report::RunData run = report::load_run(store);
   if (args.given("--input")) run.input = args.text("--input");
+  // After load_run: the input video recorded in the store is an input too.
+  check_output_paths({store, run.input, args.text("--video")}, {html}, args.flag("--overwrite"));
   report::ReportOptions options;
   options.output_video = args.text("--video");
   options.measure = args.flag("--measure");

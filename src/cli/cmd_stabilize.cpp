@@ -60,7 +60,9 @@ int cmd_stabilize(std::span<char* const> argv) {
   if (output.empty()) throw Error("stabilize", "missing -o OUT (see --help)", ExitCode::usage);
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
-  check_output_path(input, output, args.flag("--overwrite"));
+  check_output_paths({input, args.text("--store")},
+                     {output, args.text("--report"), args.text("--path-csv"), args.text("--trace")},
+                     args.flag("--overwrite"));
   apply_verbose(args);
   const bool quiet = args.flag("--quiet");
   const bool bars = !quiet && ProgressBar::stderr_is_terminal();

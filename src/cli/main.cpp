@@ -1,5 +1,7 @@
 // stillwater's entry point: dispatch to a subcommand, and turn every sw::Error into exactly one
 // line on stderr and a meaningful exit code (see `stillwater --help`).
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -8,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "core/build_id.hpp"
+#include "core/cancel.hpp"
 #include "core/error.hpp"
 #include "core/heap.hpp"
 #include "exec/mpi_session.hpp"
@@ -44,8 +47,10 @@ Exit codes:
   130  interrupted (Ctrl-C); nothing partial is left behind
 )";
 
+// The first SIGINT/SIGTERM asks every loop to stop (core/cancel.hpp), so temporaries are removed
+// on the way out; a second one ends the program at once (e.g. while it waits on the network).
 void on_signal(int) {
-  sw::exec::g_cancel.store(true);
+  if (sw::g_cancel.exchange(true)) ::_exit(static_cast<int>(sw::ExitCode::interrupted));
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 #include "cli/passes.hpp"
 
 #include <cstdio>
-#include <fstream>
+#include <sstream>
 
 #include "cli/console.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
+#include "core/temporary.hpp"
 #include "core/trace.hpp"
 #include "exec/mpi_session.hpp"
 
@@ -86,10 +87,8 @@ void RunReport::finish() {
 
 void write_path_csv(const std::string& file, const exec::Prepared& run,
                     const std::vector<Motion>& motions, const path::PathResult& path) {
-  const std::string tmp = file + ".tmp";
+  std::ostringstream out;
   {
-    std::ofstream out(tmp);
-    if (!out) throw Error(file, "cannot write");
     out.precision(17);
     out << "frame,pts,status,corners,tracked,inliers,dx,dy,da,x,y,a,smooth_x,smooth_y,smooth_a,"
            "lof,outlier,radius,corr_dx,corr_dy,corr_da,zoom,scene_score,cut\n";
@@ -105,9 +104,8 @@ void write_path_csv(const std::string& file, const exec::Prepared& run,
           << ',' << c.dy << ',' << c.da << ',' << c.zoom << ',' << m.scene_score << ','
           << int(path.cut[i]) << '\n';
     }
-    if (!out.flush()) throw Error(file, "write failed");
   }
-  if (std::rename(tmp.c_str(), file.c_str()) != 0) throw Error(file, "cannot rename " + tmp);
+  write_file_atomically(file, out.str());
 }
 
 }  // namespace sw::cli

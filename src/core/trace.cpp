@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/temporary.hpp"
 
 namespace sw::trace {
 
@@ -150,14 +151,7 @@ void write_chrome_trace(const std::string& path) {
                     {"args", {{"name", "thread " + std::to_string(track.second)}}}});
   }
   const nlohmann::json doc = {{"traceEvents", list}, {"displayTimeUnit", "ms"}};
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp);
-    if (!out) throw Error(path, "cannot write the trace");
-    out << doc.dump() << '\n';
-    if (!out.flush()) throw Error(path, "write failed");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error(path, "cannot rename " + tmp);
+  write_file_atomically(path, doc.dump() + '\n');
 }
 
 std::string format_table(double run_wall_seconds) {

@@ -7,11 +7,11 @@
 #include "core/build_id.hpp"
 #include "core/error.hpp"
 #include "core/heap.hpp"
+#include "core/temporary.hpp"
 #include "core/trace.hpp"
 #include "exec/analysis_runner.hpp"
 #include "exec/param_fields.hpp"
 #include "exec/render_runner.hpp"
-#include "exec/stale_files.hpp"
 #include "exec/video_source.hpp"
 #include "io/frame_index.hpp"
 #include "io/video_reader.hpp"
@@ -22,8 +22,6 @@
 #include "store/s3_access.hpp"
 
 namespace sw::exec {
-
-std::atomic<bool> g_cancel{false};
 
 namespace {
 
@@ -122,25 +120,16 @@ std::string plan_key(const SegmentPlan& plan) {
   return key;
 }
 
-// A directory beside the output for the pieces of a run without a store; removed at the end.
+// A temporary directory beside the output for the pieces of a run without a store; removed at
+// the end (or, after a crash, by a later run's remove_stale_temporaries).
 class PieceDir {
  public:
-  explicit PieceDir(const std::string& output) {
-    const fs::path out(output);
-    path_ = out.parent_path() /
-            ("." + out.filename().string() + ".stillwater-pieces-" + std::to_string(::getpid()));
-    fs::create_directories(path_);
-  }
-  ~PieceDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  std::string piece(std::int64_t k) const {
-    return (path_ / (std::to_string(k) + ".mp4")).string();
-  }
+  explicit PieceDir(const std::string& output)
+      : dir_(fs::path(output).parent_path(), fs::path(output).filename().string() + "-pieces") {}
+  std::string piece(std::int64_t k) const { return dir_.file(std::to_string(k) + ".mp4").string(); }
 
  private:
-  fs::path path_;
+  TemporaryDir dir_;
 };
 
 }  // namespace

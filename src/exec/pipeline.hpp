@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/types.hpp"
 #include "exec/segment_plan.hpp"
 #include "exec/segment_queue.hpp"
@@ -32,9 +33,9 @@ namespace sw::exec {
 // Called with the number of frames done so far.
 using ProgressFn = std::function<void(std::int64_t frames_done)>;
 
-// Set from a signal handler; the passes check it between frames and throw sw::Error
-// (ExitCode::interrupted), so every temporary file is cleaned up by its owner.
-extern std::atomic<bool> g_cancel;
+// The stop request of core/cancel.hpp (set from the signal handler; the passes check it between
+// frames and throw sw::Error with ExitCode::interrupted).
+using sw::g_cancel;
 
 enum class StoreFrames { none, luma, rgb };
 

@@ -12,6 +12,7 @@
 
 #include "core/error.hpp"
 #include "core/heap.hpp"
+#include "core/temporary.hpp"
 #include "core/trace.hpp"
 #include "exec/pipeline.hpp"
 #include "exec/segment_job.hpp"
@@ -113,21 +114,6 @@ std::string read_file(const std::string& path) {
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
-}
-
-// Through a temporary name (one that exec/stale_files.hpp recognises), so a piece is either
-// complete or absent.
-void write_file_atomically(const std::string& path, const std::string& bytes) {
-  const std::filesystem::path target(path);
-  const std::filesystem::path tmp =
-      target.parent_path() /
-      ("." + target.filename().string() + ".stillwater-" + std::to_string(::getpid()) + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) throw Error(path, "cannot write the piece");
-  }
-  std::filesystem::rename(tmp, target);
 }
 
 }  // namespace

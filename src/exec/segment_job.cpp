@@ -6,6 +6,7 @@
 
 #include "core/build_id.hpp"
 #include "core/error.hpp"
+#include "core/temporary.hpp"
 #include "exec/rank_messages.hpp"
 #include "exec/video_source.hpp"
 
@@ -27,30 +28,15 @@ JobMessage common(const char* kind, const std::string& input, const FrameIndex& 
   return m;
 }
 
-// A directory of this process's own for the pieces it renders before sending them, made by
-// mkdtemp (a name nobody can claim first); removed at the end.
+// A directory for the pieces this process renders before sending them; removed at the end.
+// A TemporaryDir: created exclusively under an unpredictable name, never an existing one.
 class ScratchDir {
  public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "stillwater-rank-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw Error(pattern, "cannot create a scratch directory for render pieces");
-    }
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-  std::string piece(std::int64_t k) const {
-    return (path_ / (std::to_string(k) + ".mp4")).string();
-  }
+  ScratchDir() : dir_(fs::temp_directory_path(), "rank-pieces") {}
+  std::string piece(std::int64_t k) const { return dir_.file(std::to_string(k) + ".mp4").string(); }
 
  private:
-  fs::path path_;
+  TemporaryDir dir_;
 };
 
 }  // namespace

@@ -7,11 +7,13 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "io/byte_source.hpp"
 
@@ -60,7 +62,16 @@ void Demuxer::open(const std::string& path) {
                       av_error_string(ret) + ")");
     throw Error(path, "not a video file (" + av_error_string(ret) + ")");
   }
-  ret = avformat_find_stream_info(ctx_.get(), nullptr);
+  // The sizes the container claims: probing may reset a size its decoder refused to 0x0.
+  for (unsigned i = 0; i < ctx_->nb_streams; ++i)
+    header_sizes_.emplace_back(ctx_->streams[i]->codecpar->width,
+                               ctx_->streams[i]->codecpar->height);
+  // Probing decodes frames: with the pixel limit, so an absurd size fails instead of allocating.
+  std::vector<AVDictionary*> decoder_options(ctx_->nb_streams, nullptr);
+  for (auto& options : decoder_options)
+    av_dict_set_int(&options, "max_pixels", kMaxPicturePixels, 0);
+  ret = avformat_find_stream_info(ctx_.get(), decoder_options.data());
+  for (auto& options : decoder_options) av_dict_free(&options);
   if (ret < 0 && !source_error(ctx_.get()).empty()) throw Error(path, source_error(ctx_.get()));
   if (ret < 0) throw Error(path, "not a video file (" + av_error_string(ret) + ")");
 }
@@ -98,6 +109,16 @@ int Demuxer::choose_video_stream() const {
 void Demuxer::describe_video_stream() {
   const AVStream* st = ctx_->streams[video_index_];
   const AVCodecParameters* par = st->codecpar;
+  const auto [claimed_width, claimed_height] = header_sizes_.at(video_index_);
+  const int width = std::max(par->width, claimed_width);
+  const int height = std::max(par->height, claimed_height);
+  if (width > kMaxPictureSide || height > kMaxPictureSide ||
+      static_cast<long long>(width) * height > kMaxPicturePixels)
+    throw Error(path_, "picture size " + std::to_string(width) + "x" + std::to_string(height) +
+                           " is beyond what stillwater reads (at most " +
+                           std::to_string(kMaxPictureSide) + " per side and " +
+                           std::to_string(kMaxPicturePixels / 1000000) +
+                           " megapixels): a damaged header?");
   info_.path = path_;
   info_.width = par->width;
   info_.height = par->height;

@@ -7,12 +7,20 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/types.hpp"
 #include "io/av_ptr.hpp"
 #include "io/url_input.hpp"
 
 namespace sw::io {
+
+// The largest picture read: far beyond any camera (8K is 33 megapixels, a 360-degree 11520x5760
+// frame 66). A header claiming more is damaged or hostile, and decoding it would allocate
+// gigabytes per frame; the decoders are told so too (max_pixels), so not even probing does.
+constexpr int kMaxPictureSide = 16384;
+constexpr long long kMaxPicturePixels = 1LL << 26;
 
 class Demuxer {
  public:
@@ -45,6 +53,7 @@ class Demuxer {
   int video_index_ = -1;
   VideoInfo info_;
   std::string read_error_;
+  std::vector<std::pair<int, int>> header_sizes_;  // per stream, before probing
 };
 
 }  // namespace sw::io

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "io/av_ptr.hpp"
 #include "io/demuxer.hpp"
 
@@ -22,9 +23,15 @@ FrameIndex scan_frames(const std::string& path) {
   const bool reorders = st->codecpar->video_delay > 0;
 
   std::vector<std::pair<std::int64_t, std::uint8_t>> frames;  // (pts, keyframe)
-  if (st->nb_frames > 0) frames.reserve(static_cast<std::size_t>(st->nb_frames));
+  // The header's frame count is a claim (4294967295 in a crafted MP4): reserve no more than the
+  // file can hold, counting a packet as at least kMinPacketBytes of the file.
+  constexpr std::int64_t kMinPacketBytes = 16;
+  const std::int64_t file_size = ctx->pb ? avio_size(ctx->pb) : -1;
+  const std::int64_t plausible = std::min<std::int64_t>(st->nb_frames, file_size / kMinPacketBytes);
+  if (plausible > 0) frames.reserve(static_cast<std::size_t>(plausible));
   PacketPtr pkt = make_packet();
   while (demux.read(pkt.get()) == Demuxer::ReadResult::packet) {
+    throw_if_cancelled(path);
     if (pkt->stream_index == vi && !(pkt->flags & AV_PKT_FLAG_DISCARD)) {
       std::int64_t pts = pkt->pts;
       if (pts == AV_NOPTS_VALUE && !reorders) pts = pkt->dts;

@@ -10,6 +10,8 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
+#include "core/cancel.hpp"
+
 namespace sw::io {
 namespace {
 
@@ -89,6 +91,7 @@ void FrameSource::open_decoder() {
   dec_->thread_count = options.decoder_threads;
   dec_->thread_type = FF_THREAD_FRAME;
   if (options.skip_loop_filter) dec_->skip_loop_filter = AVDISCARD_ALL;
+  dec_->max_pixels = kMaxPicturePixels;  // a frame beyond it is a decode error, not an allocation
   const int ret = avcodec_open2(dec_.get(), codec, nullptr);
   if (ret < 0)
     throw Error(path, "unsupported codec " + codec_name + " (" + av_error_string(ret) + ")");
@@ -195,6 +198,7 @@ bool FrameSource::decode_next() {
 
 bool FrameSource::next(FrameView& view) {
   if (ended_) return false;
+  throw_if_cancelled(path_);
   if (first_pending_) {
     first_pending_ = false;
   } else if (!decode_next()) {

@@ -11,6 +11,7 @@ extern "C" {
 #include <climits>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 
 namespace sw::io {
 namespace fs = std::filesystem;
@@ -60,17 +61,13 @@ Muxer::Muxer(const std::string& output_path, const char* format_name) : path_(ou
                 "as .mp4, .mov or .mkv)");
   const fs::path final_path(output_path);
   const fs::path dir = final_path.has_parent_path() ? final_path.parent_path() : fs::path(".");
-  temp_path_ = (dir / ("." + final_path.filename().string() + ".stillwater-" +
-                       std::to_string(::getpid()) + ".tmp"))
-                   .string();
+  // Same file name inside the temporary directory, so messages still name the user's file.
+  temp_dir_ = std::make_unique<TemporaryDir>(dir, final_path.filename().string());
+  temp_path_ = temp_dir_->file(final_path.filename().string()).string();
 }
 
 Muxer::~Muxer() {
-  close_file();
-  if (!finished_ && !temp_path_.empty()) {
-    std::error_code ec;  // best effort: a destructor must not throw
-    fs::remove(temp_path_, ec);
-  }
+  close_file();  // temp_dir_ then removes whatever was not renamed into place
 }
 
 bool Muxer::wants_global_header() const {
@@ -135,7 +132,8 @@ int Muxer::build(const AVFormatContext* input, int video_index, const VideoStrea
       av_opt_set_int(ctx_->priv_data, "movie_timescale", timescale, 0);
   }
 
-  int ret = avio_open(&ctx_->pb, file.c_str(), AVIO_FLAG_WRITE);
+  // "file:": a local name is a file even when it looks like a protocol ("12:30.mp4").
+  int ret = avio_open(&ctx_->pb, ("file:" + file).c_str(), AVIO_FLAG_WRITE);
   if (ret < 0) throw Error(file, "cannot create the output file (" + av_error_string(ret) + ")");
   ret = avformat_write_header(ctx_.get(), nullptr);
   if (ret < 0) {
@@ -224,9 +222,7 @@ void Muxer::finish() {
   av_check(av_write_trailer(ctx_.get()), "finishing the output", temp_path_);
   const int ret = avio_closep(&ctx_->pb);
   if (ret < 0) throw Error(temp_path_, "cannot close the output (" + av_error_string(ret) + ")");
-  std::error_code ec;
-  fs::rename(temp_path_, path_, ec);
-  if (ec) throw Error(path_, "cannot rename " + temp_path_ + " onto it (" + ec.message() + ")");
+  temp_dir_->move_out(fs::path(path_).filename().string(), path_);
   finished_ = true;
 }
 

@@ -1,9 +1,10 @@
 // Muxer: the output container of VideoTranscoder, of segment pieces and of their assembly.
 //
 // The format is guessed from the final path's extension (or forced by name); the bytes go to a
-// hidden temporary file in the same directory (".<name>.stillwater-<pid>.tmp", so the rename is
-// atomic) and finish() renames it onto the final path. Destroyed before finish(), it removes the
-// temporary file: nothing partial ever appears at the final path.
+// file in a temporary directory beside the final path (core/temporary.hpp, so the rename is
+// atomic and a crash's leftover is recognisably ours) and finish() renames it onto the final
+// path. Destroyed before finish(), it removes the temporary: nothing partial ever appears at the
+// final path.
 //
 // Streams keep the input's order: the encoded video, and every other stream copied packet for
 // packet. A stream the output format cannot hold (a GoPro tmcd track in .mp4, any data track in
@@ -11,9 +12,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/temporary.hpp"
 #include "io/av_ptr.hpp"
 
 namespace sw::io {
@@ -64,6 +67,7 @@ class Muxer {
   void close_file();
 
   std::string path_;
+  std::unique_ptr<TemporaryDir> temp_dir_;
   std::string temp_path_;
   const AVOutputFormat* format_ = nullptr;
   OutputFormatPtr ctx_;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/cancel.hpp"
 #include "io/av_ptr.hpp"
 #include "io/demuxer.hpp"
 #include "io/encoder.hpp"
@@ -103,10 +104,11 @@ class Piece {
   Piece(const std::string& path, bool probe) : path_(path), pkt_(make_packet()) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) throw Error(path, "segment piece is missing");
-    AVFormatContext* raw = nullptr;
-    int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
-    if (ret < 0) throw Error(path, "segment piece is not readable (" + av_error_string(ret) + ")");
-    ctx_.reset(raw);
+    std::string problem;  // opened as any input: a file, a container, nothing else
+    int ret = open_input(ctx_, path, problem);
+    if (ret < 0)
+      throw Error(path, "segment piece is not readable (" +
+                            (problem.empty() ? av_error_string(ret) : problem) + ")");
     // Probing decodes a few frames; only the first piece's parameters are used, the others are
     // checked against it through the extradata.
     if (probe) {
@@ -132,7 +134,7 @@ class Piece {
 
  private:
   std::string path_;
-  InputFormatPtr ctx_;
+  InputPtr ctx_;
   PacketPtr pkt_;
 };
 
@@ -226,6 +228,7 @@ void assemble_pieces(const std::string& input_path, const std::vector<std::strin
     std::int64_t piece_max_pts = AV_NOPTS_VALUE;
     std::int64_t packets = 0;
     while (AVPacket* pkt = piece->next()) {
+      throw_if_cancelled(output_path);
       if (pkt->pts == AV_NOPTS_VALUE || pkt->dts == AV_NOPTS_VALUE)
         throw Error(piece->path(), "segment piece has a packet without timestamps");
       // The piece's clock is the input's scaled up by the MP4 muxer: back to the input's.

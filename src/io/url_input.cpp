@@ -6,12 +6,30 @@
 
 #include "io/byte_source.hpp"
 
+extern "C" {
+#include <libavutil/avstring.h>
+#include <libavutil/dict.h>
+}
+
 namespace sw::io {
 
 namespace {
 
 constexpr std::size_t kReadAhead = 1u << 20;  // bytes fetched per request
 constexpr int kAvioBufferSize = 64 << 10;     // libav's own buffer in front of ours
+
+// The demuxers an input may be read with: containers and elementary streams whose bytes are all
+// in the one file. Left out on purpose: playlists and scripts that open further files or URLs
+// (hls, dash, concat, image2 with its %d patterns, sdp/rtsp, tee), devices (lavfi) and
+// audio-only or subtitle formats. A name here matches any of a demuxer's names.
+constexpr const char* kVideoContainers =
+    "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,mpeg,flv,asf,ogg,mxf,nut,ivf,dv,"
+    "h264,hevc,m4v,mpegvideo,obu,yuv4mpegpipe,gif";
+
+struct DictionaryDeleter {
+  void operator()(AVDictionary* d) const { av_dict_free(&d); }
+};
+using DictionaryPtr = std::unique_ptr<AVDictionary, DictionaryDeleter>;
 
 // The opaque state of a custom AVIOContext.
 struct UrlReader {
@@ -81,6 +99,18 @@ void free_custom_io(AVIOContext* pb) {
   avio_context_free(&pb);
 }
 
+// The long name of the format libav recognises in a local file when it is not one of ours
+// ("Apple HTTP Live Streaming"), or "". Reads only the head of that one file.
+std::string refused_format(const std::string& name) {
+  AVIOContext* pb = nullptr;
+  if (avio_open(&pb, ("file:" + name).c_str(), AVIO_FLAG_READ) < 0) return "";
+  const AVInputFormat* format = nullptr;
+  av_probe_input_buffer2(pb, &format, "", nullptr, 0, 0);
+  avio_closep(&pb);
+  if (!format || av_match_list(format->name, kVideoContainers, ',') > 0) return "";
+  return format->long_name ? format->long_name : format->name;
+}
+
 }  // namespace
 
 void InputDeleter::operator()(AVFormatContext* ctx) const {
@@ -92,6 +122,12 @@ void InputDeleter::operator()(AVFormatContext* ctx) const {
 int open_input(InputPtr& out, const std::string& name, std::string& source_error) {
   AVFormatContext* raw = nullptr;
   AVIOContext* custom = nullptr;
+  AVDictionary* options = nullptr;
+  av_dict_set(&options, "format_whitelist", kVideoContainers, 0);
+  // A local input opens one file and nothing else. A URL input reads through our own
+  // AVIOContext and needs no protocol at all ("none" names none).
+  av_dict_set(&options, "protocol_whitelist", has_url_opener(name) ? "none" : "file", 0);
+  DictionaryPtr owned_options(options);
   if (std::unique_ptr<ByteSource> source = open_url(name)) {
     auto reader = std::make_unique<UrlReader>();
     reader->size = source->size();
@@ -111,10 +147,21 @@ int open_input(InputPtr& out, const std::string& name, std::string& source_error
     raw->pb = custom;
     raw->flags |= AVFMT_FLAG_CUSTOM_IO;
   }
-  // On failure avformat_open_input frees `raw` but, with custom I/O, not `custom`.
-  const int ret = avformat_open_input(&raw, name.c_str(), nullptr, nullptr);
+  // On failure avformat_open_input frees `raw` but, with custom I/O, not `custom`. A local name
+  // is always a file, even one that looks like a protocol ("12:30.mp4").
+  const std::string url = custom ? name : "file:" + name;
+  options = owned_options.release();
+  const int ret = avformat_open_input(&raw, url.c_str(), nullptr, &options);
+  owned_options.reset(options);
   if (ret < 0) {
     if (custom) source_error = static_cast<UrlReader*>(custom->opaque)->error;
+    if (!custom && ret == AVERROR(EINVAL)) {
+      const std::string format = refused_format(name);
+      if (!format.empty())
+        source_error = "not a video file (" + format +
+                       "; only video containers are read, never playlists or other formats "
+                       "that pull in further files)";
+    }
     free_custom_io(custom);
     return ret;
   }

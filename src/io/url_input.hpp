@@ -23,7 +23,13 @@ using InputPtr = std::unique_ptr<AVFormatContext, InputDeleter>;
 
 // avformat_open_input(name) for a local file; through the registered opener for a URL (whose
 // own sw::Error, e.g. "HTTP 403 ...", propagates). Returns 0, or the AVERROR with nothing left
-// allocated; when the failure came from the byte source, source_error holds its problem.
+// allocated; when the failure came from the byte source, source_error holds its problem (and
+// for a refused format, the one-line problem to report).
+//
+// Only real video containers are read (a whitelist of demuxers: no HLS or concat playlists, no
+// image2 patterns, nothing that opens further files), a local name is always a file ("file:"
+// prefixed, so "12:30.mp4" is not a protocol) and the only protocol a local input may use is
+// "file"; a URL input, read through our own AVIOContext, may use none.
 int open_input(InputPtr& out, const std::string& name, std::string& source_error);
 
 // The problem of the byte source's last failed read behind ctx, or "" (local files, no error).

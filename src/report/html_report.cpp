@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/temporary.hpp"
 #include "io/jpeg.hpp"
 #include "io/video_reader.hpp"
 #include "report/web_assets.hpp"
@@ -363,21 +364,7 @@ std::vector<std::string> write_report(const std::string& html_file, const RunDat
   }
   if (!note.empty()) warnings.push_back(note);
   const std::string html = render_html(run, planned, measured, shots, note);
-  const std::string tmp = html_file + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw Error(html_file, "cannot write");
-    out << html;
-    if (!out.flush()) {
-      out.close();
-      std::remove(tmp.c_str());
-      throw Error(html_file, "write failed");
-    }
-  }
-  if (std::rename(tmp.c_str(), html_file.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(html_file, "cannot rename " + tmp);
-  }
+  write_file_atomically(html_file, html);
   return warnings;
 }
 

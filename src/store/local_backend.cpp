@@ -1,7 +1,6 @@
 #include "store/local_backend.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <system_error>
@@ -11,14 +10,12 @@
 #include <unistd.h>
 
 #include "core/error.hpp"
+#include "core/temporary.hpp"
 
 namespace sw::store {
 namespace fs = std::filesystem;
 
 namespace {
-
-// Numbers the temporaries of this process, so concurrent puts never share a file.
-std::atomic<std::uint64_t> temp_counter{0};
 
 // Closes a file descriptor on every path out of a function.
 class Fd {
@@ -54,22 +51,17 @@ bool is_permission_error(int err) {
                   "not writable (expected a writable directory, got: " + errno_text(err) + ")");
 }
 
+// True when a component of the key is a temporary's name (core/temporary.hpp): its contents
+// are a write in progress, not values.
+bool in_temporary(const fs::path& relative) {
+  for (const auto& part : relative)
+    if (sw::is_temporary_name(part.native())) return true;
+  return false;
+}
+
 }  // namespace
 
 LocalBackend::LocalBackend(fs::path root) : root_(std::move(root)) {}
-
-bool LocalBackend::is_temporary_name(std::string_view name) {
-  // "<name>.tmp-<digits>-<digits>"
-  const std::size_t at = name.rfind(".tmp-");
-  if (at == std::string_view::npos) return false;
-  const std::string_view rest = name.substr(at + 5);
-  const std::size_t dash = rest.find('-');
-  if (dash == std::string_view::npos || dash == 0 || dash + 1 == rest.size()) return false;
-  const auto digits = [](std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  return digits(rest.substr(0, dash)) && digits(rest.substr(dash + 1));
-}
 
 fs::path LocalBackend::path_of(const std::string& key) const {
   validate_key(key, root_.string());
@@ -82,7 +74,7 @@ std::string LocalBackend::describe(const std::string& key) const {
 
 std::optional<Bytes> LocalBackend::get(const std::string& key) const {
   const fs::path path = path_of(key);
-  if (is_temporary_name(path.filename().native())) return std::nullopt;
+  if (in_temporary(fs::path(key))) return std::nullopt;
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
@@ -112,7 +104,7 @@ std::optional<Bytes> LocalBackend::get(const std::string& key) const {
 
 void LocalBackend::put(const std::string& key, std::span<const std::uint8_t> bytes) {
   const fs::path path = path_of(key);
-  if (is_temporary_name(path.filename().native())) {
+  if (in_temporary(fs::path(key))) {
     throw sw::Error(root_.string(), "invalid key \"" + key +
                                         "\" (expected a key, got a name reserved for temporaries)");
   }
@@ -128,17 +120,15 @@ void LocalBackend::put(const std::string& key, std::span<const std::uint8_t> byt
     throw sw::Error(dir.string(), "cannot create directory (" + ec.message() + ")");
   }
 
-  const fs::path temp = path.string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                        std::to_string(temp_counter.fetch_add(1));
-  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
-  if (fd.get() < 0) {
-    if (is_permission_error(errno)) throw_not_writable(dir, errno);
-    throw sw::Error(temp.string(), "cannot create (" + errno_text(errno) + ")");
-  }
+  // The value is written inside a marked temporary directory (core/temporary.hpp) and renamed
+  // onto the key when complete, so a crash leaves no half-written value under the key.
+  const std::string name = path.filename().string();
+  const TemporaryDir temp(dir, name);
+  const fs::path file = temp.file(name);
+  Fd fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (fd.get() < 0) throw sw::Error(file.string(), "cannot create (" + errno_text(errno) + ")");
   const auto fail = [&](const char* what, int err) {
-    std::error_code ignored;  // the original error is the one worth reporting
-    fs::remove(temp, ignored);
-    throw sw::Error(temp.string(), std::string(what) + " (" + errno_text(err) + ")");
+    throw sw::Error(path.string(), std::string(what) + " (" + errno_text(err) + ")");
   };
   std::size_t done = 0;
   while (done < bytes.size()) {
@@ -151,12 +141,12 @@ void LocalBackend::put(const std::string& key, std::span<const std::uint8_t> byt
   // which would leave an empty or partial file under the final key.
   if (::fsync(fd.get()) != 0) fail("cannot flush", errno);
   if (fd.close() != 0) fail("cannot close", errno);
-  if (::rename(temp.c_str(), path.c_str()) != 0) fail("cannot rename onto the key", errno);
+  if (::rename(file.c_str(), path.c_str()) != 0) fail("cannot rename onto the key", errno);
 }
 
 bool LocalBackend::exists(const std::string& key) const {
   const fs::path path = path_of(key);
-  if (is_temporary_name(path.filename().native())) return false;
+  if (in_temporary(fs::path(key))) return false;
   std::error_code ec;
   return fs::is_regular_file(path, ec);
 }
@@ -172,8 +162,12 @@ std::vector<std::string> LocalBackend::list(const std::string& prefix) const {
   if (ec) throw sw::Error(start.string(), "cannot list (" + ec.message() + ")");
   for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
     if (ec) throw sw::Error(start.string(), "cannot list (" + ec.message() + ")");
+    // A temporary (a put in progress, or one a crash left) holds no keys.
+    if (sw::is_temporary_name(it->path().filename().native())) {
+      it.disable_recursion_pending();
+      continue;
+    }
     if (!it->is_regular_file(ec)) continue;
-    if (is_temporary_name(it->path().filename().native())) continue;
     std::string key = it->path().lexically_relative(root_).generic_string();
     if (key.starts_with(prefix)) keys.push_back(std::move(key));
   }

@@ -2,10 +2,10 @@
 // laid out exactly as zarr-python's zarr.storage.DirectoryStore, so zarr-python and Dask open
 // the same directory.
 //
-// Writes are atomic: put() writes "<key>.tmp-<pid>-<n>" beside the target, fsyncs it and
-// renames it onto the key (rename(2) replaces atomically within one file system). A crash
-// therefore leaves at most a stray temporary file, never a half-written chunk or .zarray;
-// get(), exists() and list() ignore such temporaries.
+// Writes are atomic: put() writes the value into a temporary directory beside the target
+// (core/temporary.hpp), fsyncs it and renames it onto the key (rename(2) replaces atomically
+// within one file system). A crash therefore leaves at most a marked temporary, never a
+// half-written chunk or .zarray; get(), exists() and list() ignore temporaries.
 #pragma once
 
 #include <filesystem>
@@ -28,9 +28,6 @@ class LocalBackend final : public Backend {
   std::string describe(const std::string& key) const override;
 
   const std::filesystem::path& root() const { return root_; }
-
-  // True if a file name has the form put() uses for its temporaries.
-  static bool is_temporary_name(std::string_view file_name);
 
  private:
   std::filesystem::path path_of(const std::string& key) const;

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/cancel.hpp"
 #include "core/error.hpp"
 #include "core/trace.hpp"
 
@@ -613,6 +614,7 @@ void S3Client::put_multipart(
     Bytes buffer;
     int number = 1;
     for (std::int64_t offset = 0; offset < size; offset += kPartSize, ++number) {
+      throw_if_cancelled(object.str());  // the catch below aborts the upload
       buffer.resize(static_cast<std::size_t>(
           std::min<std::int64_t>(static_cast<std::int64_t>(kPartSize), size - offset)));
       read_part(offset, buffer);

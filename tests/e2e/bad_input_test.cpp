@@ -192,6 +192,95 @@ TEST(BadInput, BadOptionsAreUsageErrors) {
   EXPECT_FALSE(fs::exists(dir.file("o.mp4")));
 }
 
+// A playlist or script that names other local files is not a video: it is refused before it
+// can read anything but itself (HLS would read the listed segment, concat the listed file).
+TEST(BadInput, PlaylistsThatPullInOtherFilesAreRefused) {
+  TempDir dir;
+  ClipSpec spec;
+  spec.width = 96;
+  spec.height = 64;
+  spec.frames = 12;
+  make_shaky_clip(dir.file("secret.mp4"), spec);
+  ffmpeg("-i '" + dir.file("secret.mp4") + "' -c copy -f mpegts '" + dir.file("secret.ts") + "'");
+  std::ofstream(dir.file("hls.mp4")) << "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\n"
+                                        "secret.ts\n#EXT-X-ENDLIST\n";
+  std::ofstream(dir.file("concat.mp4")) << "ffconcat version 1.0\nfile 'secret.mp4'\n";
+  expect_clean_failure(dir, dir.file("hls.mp4"), "not a video file (Apple HTTP Live Streaming");
+  expect_clean_failure(dir, dir.file("concat.mp4"), "not a video file (Virtual concatenation");
+  // A %d pattern is a file name like any other, never an image sequence.
+  expect_clean_failure(dir, dir.file("frame%03d.png"), "no such file");
+}
+
+// A local name with a colon is a file, not a protocol (before: "12" was looked up as one).
+TEST(BadInput, LocalNameWithAColonIsAFile) {
+  TempDir dir;
+  ClipSpec spec;
+  spec.width = 96;
+  spec.height = 64;
+  spec.frames = 12;
+  make_shaky_clip(dir.file("12:30.mp4"), spec);
+  // Relative names: "/tmp/.../12:30.mp4" never looked like a URL.
+  const auto result =
+      run("sh", {"-c", "cd '" + dir.path().string() + "' && '" + std::string(SW_BINARY) +
+                           "' stabilize 12:30.mp4 -o 12:31.mp4 -q"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(fs::exists(dir.file("12:31.mp4")));
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// An MP4 whose stts claims 4294967295 frames (the header's frame count) holds 12: it is
+// stabilized like any other, nothing is reserved for the claim (before: std::bad_alloc).
+TEST(BadInput, HeaderClaimingFourBillionFrames) {
+  TempDir dir;
+  ClipSpec spec;
+  spec.width = 96;
+  spec.height = 64;
+  spec.frames = 12;
+  make_shaky_clip(dir.file("clip.mp4"), spec);
+  std::string bytes = read_bytes(dir.file("clip.mp4"));
+  const auto stts = bytes.find("stts");
+  ASSERT_NE(stts, std::string::npos);
+  // "stts", version+flags (4), entry count (4), then the first entry's sample count.
+  bytes.replace(stts + 12, 4, std::string(4, '\xff'));
+  write_bytes(dir.file("claims.mp4"), bytes);
+  const auto result =
+      run_stillwater({"stabilize", dir.file("claims.mp4"), "-o", dir.file("out.mp4"), "-q"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.err.find("internal error"), std::string::npos) << result.err;
+}
+
+// A picture size beyond any camera (a damaged or crafted header) gives one line naming the
+// file and the size, before any decoder tries to allocate such pictures.
+TEST(BadInput, AbsurdPictureSize) {
+  TempDir dir;
+  // FFV1 takes its picture size from the container: Matroska's PixelWidth/PixelHeight
+  // (elements 0xB0 and 0xBA, two-byte values 256) become 65535 and 9000.
+  ffmpeg("-f lavfi -i testsrc=size=256x256:rate=10 -frames:v 3 -c:v ffv1 '" + dir.file("a.mkv") +
+         "'");
+  std::string bytes = read_bytes(dir.file("a.mkv"));
+  fs::remove(dir.file("a.mkv"));
+  const auto width = bytes.find("\xb0\x82\x01\x00");
+  const auto height = bytes.find("\xba\x82\x01\x00");
+  ASSERT_NE(width, std::string::npos);
+  ASSERT_NE(height, std::string::npos);
+  bytes.replace(width + 2, 2, "\xff\xff");
+  write_bytes(dir.file("wide.mkv"), bytes);
+  bytes.replace(width + 2, 2, "\x23\x28");
+  bytes.replace(height + 2, 2, "\x23\x28");
+  write_bytes(dir.file("square.mkv"), bytes);
+  expect_clean_failure(dir, dir.file("wide.mkv"), "picture size 65535x256 is beyond");
+  expect_clean_failure(dir, dir.file("square.mkv"), "picture size 9000x9000 is beyond");
+}
+
 TEST(Cli, HelpListsEveryOptionWithDefaults) {
   const auto top = run_stillwater({"--help"});
   EXPECT_EQ(top.exit_code, 0);

@@ -66,26 +66,40 @@ TEST(LocalBackend, RejectsKeysOutsideTheStore) {
       EXPECT_NE(e.problem().find("expected a relative"), std::string::npos) << e.what();
     }
   }
-  EXPECT_THROW(b.put("a/0.0.tmp-12-3", bytes_of("x")), sw::Error);
+  EXPECT_THROW(b.put("a/.0.0.stillwater-0123456789abcdef-12.tmp", bytes_of("x")), sw::Error);
 }
 
-// A crash between creating the temporary and renaming it leaves "<key>.tmp-<pid>-<n>" behind;
-// readers must neither see it as a key nor confuse it with the key's value.
+// A crash between creating the temporary and renaming it leaves a temporary directory
+// (core/temporary.hpp) holding the half-written value; readers must neither see it as a key nor
+// confuse it with the key's value.
 TEST(LocalBackend, TemporaryLeftByACrashIsInvisible) {
   test::TempDir dir("sw-store-backend");
   LocalBackend b(dir.path());
   b.put("arr/0.0", bytes_of("old complete value"));
-  std::ofstream(dir.path() / "arr" / "0.0.tmp-4242-7") << "half a ch";   // a crashed rewrite
-  std::ofstream(dir.path() / "arr" / "1.0.tmp-4242-8") << "half a new";  // a crashed first write
+  const auto crashed_put = [&](const std::string& name, const char* partial) {
+    const auto temp = dir.path() / "arr" / ("." + name + ".stillwater-00000000deadbeef-4242.tmp");
+    std::filesystem::create_directory(temp);
+    std::ofstream(temp / name) << partial;
+  };
+  crashed_put("0.0", "half a ch");   // a crashed rewrite
+  crashed_put("1.0", "half a new");  // a crashed first write
 
   EXPECT_EQ(b.get("arr/0.0"), bytes_of("old complete value"));
   EXPECT_FALSE(b.exists("arr/1.0"));
   EXPECT_EQ(b.get("arr/1.0"), std::nullopt);
   EXPECT_EQ(b.list("arr/"), std::vector<std::string>{"arr/0.0"});
-  EXPECT_FALSE(b.exists("arr/0.0.tmp-4242-7"));
-  EXPECT_TRUE(LocalBackend::is_temporary_name("0.0.tmp-4242-7"));
-  EXPECT_FALSE(LocalBackend::is_temporary_name("0.0.tmp-x-7"));
-  EXPECT_FALSE(LocalBackend::is_temporary_name(".zarray"));
+  EXPECT_FALSE(b.exists("arr/.0.0.stillwater-00000000deadbeef-4242.tmp"));
+}
+
+// Nothing but the value is left beside the key after a put: the temporary is gone.
+TEST(LocalBackend, PutLeavesOnlyTheKey) {
+  test::TempDir dir("sw-store-backend");
+  LocalBackend b(dir.path());
+  b.put("arr/0.0", bytes_of("value"));
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path() / "arr"))
+    names.push_back(e.path().filename().string());
+  EXPECT_EQ(names, std::vector<std::string>{"0.0"});
 }
 
 TEST(LocalBackend, ConcurrentPutsOfDifferentKeys) {

@@ -295,10 +295,13 @@ TEST_F(ArrayTest, CorruptChunkNamesTheKey) {
   EXPECT_NO_THROW(a.read_chunk(Index{0, 0}));
 }
 
-// A crash during put leaves "<key>.tmp-<pid>-<n>": the chunk still reads as missing (fill).
+// A crash during put leaves a temporary directory (core/temporary.hpp) with the partial value:
+// the chunk still reads as missing (fill).
 TEST_F(ArrayTest, TemporaryChunkFromACrashIsIgnored) {
   const Array a = Array::create(backend, "c", ArrayMeta::make({4}, {2}, "<i8", Compressor::none()));
-  std::ofstream(dir.path() / "c" / "1.tmp-4242-0") << "partial";
+  const auto temp = dir.path() / "c" / ".1.stillwater-0000000000000001-4242.tmp";
+  std::filesystem::create_directory(temp);
+  std::ofstream(temp / "1") << "partial";
   EXPECT_FALSE(a.chunk_exists(Index{1}));
   EXPECT_EQ(a.read_all<std::int64_t>(), (std::vector<std::int64_t>{0, 0, 0, 0}));
   EXPECT_EQ(backend->list("c/"), std::vector<std::string>{"c/.zarray"});
