@@ -1,7 +1,5 @@
 #include "exec/segment_job.hpp"
 
-#include <stdlib.h>
-
 #include <filesystem>
 
 #include "core/build_id.hpp"
