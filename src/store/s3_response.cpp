@@ -203,13 +203,13 @@ std::string partial_reply_problem(const std::optional<ContentRange>& range, std:
 std::string sanitize_server_text(std::string_view text, std::size_t max_chars) {
   std::string out;
   for (std::size_t i = 0; i < text.size();) {
-    if (out.size() >= max_chars) {
-      out += "...";
-      break;
-    }
     unsigned long cp = 0;
     const std::size_t n = utf8_sequence(text, i, cp);
     const bool control = cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F);
+    if (out.size() + (n == 0 || control ? 1 : n) > max_chars) {
+      out += "...";
+      break;
+    }
     if (n == 0 || control) {
       out += '?';
       i += n == 0 ? 1 : n;
