@@ -8,10 +8,12 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # coinor-libclp-dev: CLP, the simplex LP solver the L1 path's own solver is tested against.
 # clang, libclang-rt-14-dev: libFuzzer and the sanitizers for fuzz/build.sh.
+# python3-sklearn: only to regenerate the committed reference vectors of tests/path/vectors
+# (scripts/make_reference_vectors.py); the tests themselves never need it.
 $SUDO apt-get install -y -qq --no-install-recommends \
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev ffmpeg \
   libopencv-dev libopenmpi-dev openmpi-bin libcurl4-openssl-dev libssl-dev libblosc-dev libzstd-dev \
-  coinor-libclp-dev \
+  coinor-libclp-dev python3-sklearn \
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev \
   python3-zarr python3-dask python3-numcodecs python3-boto3 pkg-config cmake ninja-build g++ \
   clang-format chromium clang libclang-rt-14-dev >/dev/null

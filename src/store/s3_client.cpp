@@ -8,6 +8,9 @@
 //      values RFC 3986-encoded, and "uploads=" rather than "uploads".
 //   4. POST bodies go through POSTFIELDS with an explicit Content-Type (curl's form default
 //      would be signed and is wrong for XML).
+// Servers are not trusted: redirects are never followed, retries are bounded, a reply body is
+// kept only as far as it can be meant (a ranged GET's bytes, the start of an error), and
+// every server string is sanitized before it reaches a message (store/s3_response.hpp).
 #include "store/s3_client.hpp"
 
 #include <curl/curl.h>
@@ -20,17 +23,21 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "core/cancel.hpp"
 #include "core/error.hpp"
 #include "core/trace.hpp"
+#include "store/s3_response.hpp"
 
 namespace sw::store {
 
 namespace {
 
 constexpr std::string_view kScheme = "s3://";
+// Far more than a run store holds; a bound on what a listing may make us keep.
+constexpr std::size_t kMaxListedKeys = 10'000'000;
 
 std::string hex_sha256(const void* data, std::size_t size) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -88,6 +95,10 @@ struct HeaderList {
 
 const char* reason_phrase(long status) {
   switch (status) {
+    case 301:
+      return " Moved Permanently";
+    case 307:
+      return " Temporary Redirect";
     case 400:
       return " Bad Request";
     case 401:
@@ -117,15 +128,15 @@ const char* reason_phrase(long status) {
   }
 }
 
-std::string error_code(const std::string& body) {
-  const auto codes = xml_values(body, "Code");
-  return codes.empty() ? std::string() : codes.front();
+std::string after_attempts(int attempts) {
+  return attempts > 1 ? " after " + std::to_string(attempts) + " attempts" : "";
 }
 
 [[noreturn]] void throw_http(const S3Url& object, const S3Client::Response& r) {
-  const std::string code = error_code(r.body);
+  const std::string code = s3_error_code(r.body);
   throw Error(object.str(), "HTTP " + std::to_string(r.status) + reason_phrase(r.status) +
-                                (code.empty() ? "" : " (" + code + ")"));
+                                (code.empty() ? "" : " (" + code + ")") +
+                                after_attempts(r.attempts));
 }
 
 bool retryable(CURLcode rc) {
@@ -145,7 +156,8 @@ bool retryable(CURLcode rc) {
 }
 
 std::string transfer_problem(CURLcode rc, const char* detail) {
-  const std::string why = detail[0] ? detail : curl_easy_strerror(rc);
+  // curl's detail may quote what the server sent.
+  const std::string why = sanitize_server_text(detail[0] ? detail : curl_easy_strerror(rc), 200);
   if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
     return "cannot connect (" + why + ")";
   if (rc == CURLE_OPERATION_TIMEDOUT) return "timed out (" + why + ")";
@@ -183,99 +195,7 @@ std::string xml_escape(std::string_view text) {
   return out;
 }
 
-void append_utf8(std::string& out, unsigned long cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
-std::string xml_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const std::size_t semi = text[i] == '&' ? text.find(';', i) : std::string_view::npos;
-    if (semi == std::string_view::npos || semi - i > 10) {
-      out += text[i];
-      continue;
-    }
-    const std::string_view name = text.substr(i + 1, semi - i - 1);
-    if (name == "amp") {
-      out += '&';
-    } else if (name == "lt") {
-      out += '<';
-    } else if (name == "gt") {
-      out += '>';
-    } else if (name == "quot") {
-      out += '"';
-    } else if (name == "apos") {
-      out += '\'';
-    } else if (name.size() > 1 && name[0] == '#') {
-      const bool hex = name[1] == 'x' || name[1] == 'X';
-      const std::string digits(name.substr(hex ? 2 : 1));
-      char* end = nullptr;
-      const unsigned long cp = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
-      if (digits.empty() || *end != '\0' || cp > 0x10FFFF) {
-        out += text[i];
-        continue;
-      }
-      append_utf8(out, cp);
-    } else {
-      out += text[i];
-      continue;
-    }
-    i = semi;
-  }
-  return out;
-}
-
-// The raw contents of every <tag>...</tag> (or <tag .../>, empty) in document order. A start
-// tag must be followed by '>', '/' or whitespace, so "Key" does not match <KeyCount>.
-std::vector<std::string_view> xml_elements(std::string_view xml, std::string_view tag) {
-  std::vector<std::string_view> out;
-  const std::string open = "<" + std::string(tag);
-  const std::string close = "</" + std::string(tag) + ">";
-  std::size_t pos = 0;
-  while ((pos = xml.find(open, pos)) != std::string_view::npos) {
-    const std::size_t after = pos + open.size();
-    if (after >= xml.size()) break;
-    const char c = xml[after];
-    if (c != '>' && c != '/' && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-      pos = after;
-      continue;
-    }
-    const std::size_t gt = xml.find('>', after);
-    if (gt == std::string_view::npos) break;
-    if (xml[gt - 1] == '/') {
-      out.emplace_back();
-      pos = gt + 1;
-      continue;
-    }
-    const std::size_t end = xml.find(close, gt + 1);
-    if (end == std::string_view::npos) break;
-    out.push_back(xml.substr(gt + 1, end - gt - 1));
-    pos = end + close.size();
-  }
-  return out;
-}
-
 }  // namespace
-
-std::vector<std::string> xml_values(std::string_view xml, std::string_view tag) {
-  std::vector<std::string> out;
-  for (std::string_view raw : xml_elements(xml, tag)) out.push_back(xml_decode(raw));
-  return out;
-}
 
 std::string uri_encode(std::string_view text, bool keep_slash) {
   static const char* digits = "0123456789ABCDEF";
@@ -306,6 +226,18 @@ S3Url S3Url::parse(const std::string& url) {
   out.bucket = rest.substr(0, slash);
   if (slash != std::string::npos) out.key = rest.substr(slash + 1);
   if (out.bucket.empty()) throw Error(url, "expected s3://BUCKET/KEY, got no bucket name");
+  // To S3 "a/./b" and "a/b" are two keys, but HTTP clients (curl among them) collapse dot
+  // segments and a reader takes them for one path: such a key could name the input while
+  // comparing unequal to it. A trailing '/' (a store prefix) is the one empty segment allowed.
+  std::string_view rest_of_key = out.key;
+  if (rest_of_key.ends_with('/')) rest_of_key.remove_suffix(1);
+  for (std::size_t start = 0; !out.key.empty() && start <= rest_of_key.size();) {
+    const std::size_t end = std::min(rest_of_key.find('/', start), rest_of_key.size());
+    const std::string_view segment = rest_of_key.substr(start, end - start);
+    if (segment.empty() || segment == "." || segment == "..")
+      throw Error(url, "expected s3://BUCKET/KEY without empty, \".\" or \"..\" path segments");
+    start = end + 1;
+  }
   return out;
 }
 
@@ -329,8 +261,9 @@ struct S3Client::Request {
   S3Url object;       // key empty: a bucket-level request (ListObjectsV2)
   std::string query;  // canonical: keys sorted, values encoded
   std::span<const std::uint8_t> body;
-  std::string content_type;  // POST only
-  std::string range;         // "bytes=first-last"
+  std::string content_type;      // POST only
+  std::string range;             // "bytes=first-last"
+  std::size_t range_length = 0;  // last - first + 1: the most a 206 reply may carry
   // Streams a successful response body somewhere else than Response::body (a file); `restart`
   // runs before every attempt, so a retried download starts over.
   std::function<void(const char*, std::size_t)> sink;
@@ -356,13 +289,18 @@ std::string S3Client::object_url(const S3Url& object, const std::string& query) 
 
 namespace {
 
+// An error reply is read for its <Code>; S3's are well under 1 KiB.
+constexpr std::size_t kMaxErrorBody = 64 << 10;
+
 struct Transfer {
   CURL* handle = nullptr;
   S3Client::Response* response = nullptr;
   const std::function<void(const char*, std::size_t)>* sink = nullptr;
   std::span<const std::uint8_t> upload;
   std::size_t uploaded = 0;
+  std::size_t range_length = 0;  // a ranged GET: its reply must be a 206 of at most this
   std::string sink_error;
+  std::string reply_problem;  // why the reply was cut short (it is not what was asked for)
 };
 
 std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user) {
@@ -370,8 +308,28 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
   const std::size_t n = size * count;
   long status = 0;
   curl_easy_getinfo(t->handle, CURLINFO_RESPONSE_CODE, &status);
-  // An error response's XML goes to the body for the message, never into the sink's file.
-  if (*t->sink && status >= 200 && status < 300) {
+  std::string& body = t->response->body;
+  if (status >= 300) {  // the start of an error's XML, for the message, never into a sink
+    body.append(data, std::min(n, kMaxErrorBody - std::min(kMaxErrorBody, body.size())));
+    return n;
+  }
+  if (t->range_length > 0) {
+    // A server that ignores Range sends the whole object; reading it for every part the caller
+    // reads would download the object again and again.
+    if (status != 206) {
+      t->reply_problem =
+          "the server ignored the Range header (HTTP " + std::to_string(status) +
+          " with the whole object instead of 206 Partial Content); reading an object in parts "
+          "needs ranged GETs";
+      return 0;  // aborts the transfer
+    }
+    if (body.size() + n > t->range_length) {
+      t->reply_problem =
+          "a 206 reply longer than the " + std::to_string(t->range_length) + " bytes asked for";
+      return 0;
+    }
+  }
+  if (*t->sink) {
     try {
       (*t->sink)(data, n);
     } catch (const std::exception& e) {
@@ -379,7 +337,7 @@ std::size_t on_write(char* data, std::size_t size, std::size_t count, void* user
       return 0;  // aborts the transfer
     }
   } else {
-    t->response->body.append(data, n);
+    body.append(data, n);
   }
   return n;
 }
@@ -401,17 +359,23 @@ int on_seek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
+// The value of header `name` ("etag:") in `line`, trimmed; nullopt for another header.
+std::optional<std::string_view> header_value(std::string_view line, std::string_view name) {
+  if (line.size() < name.size() || strncasecmp(line.data(), name.data(), name.size()) != 0)
+    return std::nullopt;
+  line.remove_prefix(name.size());
+  while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' '))
+    line.remove_suffix(1);
+  return line;
+}
+
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const std::size_t n = size * count;
-  std::string_view line(data, n);
-  if (line.size() > 5 && strncasecmp(line.data(), "etag:", 5) == 0) {
-    line.remove_prefix(5);
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-    while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' '))
-      line.remove_suffix(1);
-    t->response->etag = line;
-  }
+  const std::string_view line(data, n);
+  if (const auto etag = header_value(line, "etag:")) t->response->etag = *etag;
+  if (const auto range = header_value(line, "content-range:")) t->response->content_range = *range;
   return n;
 }
 
@@ -439,6 +403,7 @@ S3Client::Response S3Client::perform(const Request& request) const {
     t.response = &response;
     t.sink = &request.sink;
     t.upload = request.body;
+    t.range_length = request.range_length;
     if (request.restart) request.restart();
     CURL* h = t.handle;
     char errors[CURL_ERROR_SIZE] = {};
@@ -455,6 +420,10 @@ S3Client::Response S3Client::perform(const Request& request) const {
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.list);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errors);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM: we are multi-threaded
+    // A redirect is answered as an error (S3's own mean a wrong region or endpoint), never
+    // followed: following would re-sign for another host and could loop.
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, config_.connect_timeout_s);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, config_.stall_timeout_s);
@@ -488,13 +457,15 @@ S3Client::Response S3Client::perform(const Request& request) const {
       curl_off_t length = -1;
       curl_easy_getinfo(h, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
       response.content_length = length;
+      response.attempts = attempt;
       const bool transient = response.status >= 500 || response.status == 429;
       if (!transient || attempt >= config_.max_attempts) return response;
     } else {
+      if (!t.reply_problem.empty()) throw Error(object.str(), t.reply_problem);
       if (!t.sink_error.empty())
         throw Error(object.str(), "cannot store the download (" + t.sink_error + ")");
       if (!retryable(rc) || attempt >= config_.max_attempts)
-        throw Error(object.str(), transfer_problem(rc, errors));
+        throw Error(object.str(), transfer_problem(rc, errors) + after_attempts(attempt));
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(backoff));
     backoff *= 2;
@@ -505,7 +476,7 @@ std::optional<Bytes> S3Client::get(const S3Url& object) const {
   Request r;
   r.object = object;
   const Response response = perform(r);
-  if (response.status == 404 && error_code(response.body) != "NoSuchBucket") return std::nullopt;
+  if (response.status == 404 && s3_error_code(response.body) != "NoSuchBucket") return std::nullopt;
   if (response.status != 200) throw_http(object, response);
   return Bytes(response.body.begin(), response.body.end());
 }
@@ -516,15 +487,17 @@ Bytes S3Client::get_range(const S3Url& object, std::int64_t offset, std::size_t 
   r.object = object;
   r.range = "bytes=" + std::to_string(offset) + "-" +
             std::to_string(offset + static_cast<std::int64_t>(length) - 1);
+  r.range_length = length;
   const Response response = perform(r);
   if (response.status == 416) return {};
-  if (response.status == 206) return Bytes(response.body.begin(), response.body.end());
-  if (response.status == 200) {  // a server that ignores Range sends everything
-    const auto size = static_cast<std::int64_t>(response.body.size());
-    if (offset >= size) return {};
-    const auto end = std::min<std::int64_t>(size, offset + static_cast<std::int64_t>(length));
-    return Bytes(response.body.begin() + offset, response.body.begin() + end);
+  if (response.status == 206) {
+    const std::string problem = partial_reply_problem(parse_content_range(response.content_range),
+                                                      offset, length, response.body.size());
+    if (!problem.empty()) throw Error(object.str(), problem);
+    return Bytes(response.body.begin(), response.body.end());
   }
+  // A 200 with a body was cut short in perform(); an empty one is an empty object.
+  if (response.status == 200 && response.body.empty()) return {};
   throw_http(object, response);
 }
 
@@ -658,7 +631,7 @@ void S3Client::remove(const S3Url& object) const {
   const Response response = perform(r);
   if (response.status != 204 && response.status != 200 && response.status != 404)
     throw_http(object, response);
-  if (response.status == 404 && error_code(response.body) == "NoSuchBucket")
+  if (response.status == 404 && s3_error_code(response.body) == "NoSuchBucket")
     throw_http(object, response);
 }
 
@@ -667,7 +640,7 @@ void S3Client::create_bucket(const std::string& bucket) const {
   r.method = "PUT";
   r.object = {bucket, ""};
   const Response response = perform(r);
-  if (response.status == 200 || error_code(response.body) == "BucketAlreadyOwnedByYou") return;
+  if (response.status == 200 || s3_error_code(response.body) == "BucketAlreadyOwnedByYou") return;
   throw_http(r.object, response);
 }
 
@@ -675,6 +648,8 @@ std::vector<std::string> S3Client::list(const std::string& bucket, const std::st
                                         int page_size, std::size_t limit) const {
   std::vector<std::string> keys;
   std::string token;
+  std::set<std::string> seen_tokens;
+  const std::string listing = S3Url{bucket, prefix}.str();
   for (;;) {
     Request r;
     r.object = {bucket, ""};
@@ -683,19 +658,24 @@ std::vector<std::string> S3Client::list(const std::string& bucket, const std::st
                "&prefix=" + uri_encode(prefix, false);
     const Response response = perform(r);
     if (response.status != 200) throw_http({bucket, prefix}, response);
-    for (std::string_view contents : xml_elements(response.body, "Contents")) {
-      const auto key = xml_values(contents, "Key");
-      if (!key.empty()) keys.push_back(key.front());
+    ListPage page = parse_list_page(response.body);
+    for (std::string& key : page.keys) {
+      keys.push_back(std::move(key));
       if (limit > 0 && keys.size() >= limit) return keys;
     }
-    const auto truncated = xml_values(response.body, "IsTruncated");
-    const auto next = xml_values(response.body, "NextContinuationToken");
-    if (truncated.empty() || truncated.front() != "true") break;
-    if (next.empty() || next.front().empty() || next.front() == token) {
-      throw Error(S3Url{bucket, prefix}.str(),
-                  "listing is truncated but has no new NextContinuationToken");
-    }
-    token = next.front();
+    if (!page.truncated) break;
+    // A listing that would never end: S3 puts at least one key on every truncated page, and
+    // never hands out the same continuation token twice.
+    if (page.keys.empty())
+      throw Error(listing,
+                  "listing page is truncated but lists no keys (the server never ends it)");
+    if (page.next_token.empty())
+      throw Error(listing, "listing is truncated but has no NextContinuationToken");
+    if (!seen_tokens.insert(page.next_token).second)
+      throw Error(listing, "listing repeats a continuation token (the server never ends it)");
+    if (keys.size() > kMaxListedKeys)
+      throw Error(listing, "listing has more than " + std::to_string(kMaxListedKeys) + " keys");
+    token = std::move(page.next_token);
   }
   std::sort(keys.begin(), keys.end());
   return keys;

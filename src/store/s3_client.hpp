@@ -14,7 +14,8 @@
 // Failures: connection errors, 5xx and 429 are retried with exponential backoff (5 tries, 0.2 s
 // doubling); a request that still fails throws sw::Error(s3://bucket/key, "HTTP 403 Forbidden
 // (SignatureDoesNotMatch)") or ("cannot connect (...)"): one line naming the object and the
-// status. Stalled transfers are cut by connect and low-speed timeouts, so nothing hangs.
+// status, server text sanitized. Redirects are not followed. Stalled transfers are cut by
+// connect and low-speed timeouts, listings that never end are detected, so nothing hangs.
 //
 // Thread-safe: every request uses the calling thread's own curl handle (kept for connection
 // reuse); a client may be shared by any number of threads.
@@ -38,7 +39,8 @@ struct S3Url {
   std::string bucket;
   std::string key;
 
-  // Throws sw::Error(url, "expected s3://BUCKET/KEY, got ...") for anything else.
+  // Throws sw::Error(url, "expected s3://BUCKET/KEY, got ...") for anything else, and for a key
+  // with an empty, "." or ".." path segment ("a//b", "a/./b"; a trailing '/' is allowed).
   static S3Url parse(const std::string& url);
   std::string str() const;  // "s3://bucket/key"
 };
@@ -100,6 +102,8 @@ class S3Client {
     std::string body;
     std::int64_t content_length = -1;
     std::string etag;
+    std::string content_range;  // raw header value, for ranged GETs
+    int attempts = 1;           // tries it took (transient failures are retried)
   };
 
  private:
@@ -112,10 +116,6 @@ class S3Client {
 
   S3Config config_;
 };
-
-// The text of every <tag>...</tag> element in xml, entities decoded (&amp; &lt; &gt; &quot;
-// &apos; &#N; &#xN;), in document order. Enough for S3's flat responses; no dependency.
-std::vector<std::string> xml_values(std::string_view xml, std::string_view tag);
 
 // RFC 3986 percent-encoding of everything but unreserved characters (and "/" when keep_slash),
 // as SigV4's canonical URI and query string require.

@@ -1,5 +1,6 @@
-// The reference vectors of ../shared/vectors (scikit-learn 1.2.1 / NumPy 1.24, see its
-// README.md): every file, every LOF entry, every moving-average radius, the recipe rows.
+// The reference vectors committed in tests/path/vectors (scikit-learn's LocalOutlierFactor and
+// NumPy, written by scripts/make_reference_vectors.py; versions in each file and the README):
+// every file, every LOF entry, every moving-average radius, the recipe rows.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -20,7 +21,7 @@ using nlohmann::json;
 
 std::vector<fs::path> vector_files() {
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(fs::path(SW_SHARED_DIR) / "vectors")) {
+  for (const auto& e : fs::directory_iterator(fs::path(SW_PATH_VECTORS_DIR))) {
     if (e.path().extension() == ".json") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());

@@ -156,6 +156,15 @@ TEST_P(S3Cli, S3InputAndOutputEqualLocal) {
       stillwater({"stabilize", "s3://bucket/clips/in.mp4", "-o", "s3://bucket/clips/in.mp4", "-y"});
   EXPECT_EQ(same.exit_code, 2);
   EXPECT_NE(same.err.find("is the input object"), std::string::npos) << same.err;
+  // The same object spelled with dot segments (HTTP clients collapse them, so these would name
+  // the input object) is refused before anything is rendered.
+  for (const char* dotted : {"s3://bucket/clips/./in.mp4", "s3://bucket/x/../clips/in.mp4"}) {
+    const auto r2 = stillwater({"stabilize", "s3://bucket/clips/in.mp4", "-o", dotted, "-y"});
+    EXPECT_NE(r2.exit_code, 0) << dotted;
+    ASSERT_EQ(r2.err_lines().size(), 1u) << r2.err;
+    EXPECT_NE(r2.err.find(dotted), std::string::npos) << r2.err;
+    EXPECT_TRUE(object("clips/in.mp4") == file_bytes(local.input)) << dotted << " replaced it";
+  }
   const auto missing =
       stillwater({"stabilize", "s3://bucket/clips/nope.mp4", "-o", data.file("n.mp4")});
   EXPECT_EQ(missing.exit_code, 1);

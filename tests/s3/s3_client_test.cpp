@@ -12,6 +12,7 @@
 #include "store/s3_access.hpp"
 #include "store/s3_backend.hpp"
 #include "store/s3_client.hpp"
+#include "store/s3_response.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sw::test {
@@ -70,6 +71,28 @@ TEST(S3Url, ParsesBucketAndKey) {
   EXPECT_THROW(S3Url::parse("http://x/y"), Error);
   EXPECT_EQ(store::uri_encode("a b/é~+", true), "a%20b/%C3%A9~%2B");
   EXPECT_EQ(store::uri_encode("run1/", false), "run1%2F");
+}
+
+// S3 keys are plain strings: "b/./x.mp4" is another object than "b/x.mp4" for S3 but the same
+// file for a user, so an output could silently replace its input. Such keys are refused.
+TEST(S3Url, RefusesDotAndEmptyPathSegments) {
+  for (const char* url : {"s3://b/./x.mp4", "s3://b/a/../x.mp4", "s3://b/..", "s3://b/.",
+                          "s3://b//x.mp4", "s3://b/a//x.mp4", "s3://b/a/.", "s3://b/a/./"}) {
+    SCOPED_TRACE(url);
+    try {
+      S3Url::parse(url);
+      ADD_FAILURE() << "accepted";
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      EXPECT_EQ(what.rfind(std::string(url) + ": ", 0), 0u) << what;
+      EXPECT_NE(what.find("\".\""), std::string::npos) << what;
+      EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+    }
+  }
+  // A store prefix may end with '/'; dots inside a name are fine.
+  EXPECT_EQ(S3Url::parse("s3://b/runs/r1/").key, "runs/r1/");
+  EXPECT_EQ(S3Url::parse("s3://b/").key, "");
+  EXPECT_EQ(S3Url::parse("s3://b/a.b/..c/x..mp4").key, "a.b/..c/x..mp4");
 }
 
 class S3ClientTest : public ::testing::TestWithParam<S3Server::Kind> {
@@ -139,8 +162,8 @@ TEST_P(S3ClientTest, ListsWithPrefixAndPages) {
   }
   client->put({"bucket", "run10/other"}, random_bytes(3, 99));
   client->put({"bucket", "zzz"}, random_bytes(3, 98));
-  // Pages of 5 keys: 5 requests with continuation tokens (s3rver pages; the verifying server
-  // answers in one page, but checks the signed canonical query of every request).
+  // Pages of 5 keys: 5 requests with continuation tokens, each signed canonical query checked
+  // by the verifying server.
   EXPECT_EQ(client->list("bucket", "run1/", 5), want);
   EXPECT_EQ(client->list("bucket", "run1/", 1000), want);
   EXPECT_EQ(client->list("bucket", "run1/", 5, 7).size(), 7u);

@@ -1,7 +1,8 @@
 // Real S3 servers for tests, started on 127.0.0.1 with port 0 and stopped (SIGTERM) when the
 // object goes away:
-//   - sigv4: ../shared/tools/s3_sigv4_server.py, which verifies every SigV4 signature and payload
-//     hash (objects in memory; buckets are created with a signed PUT, see create_bucket());
+//   - sigv4: tests/s3/sigv4_server.py (Python standard library only), which verifies every SigV4
+//     signature and payload hash (objects in memory; buckets are created with a signed PUT, see
+//     create_bucket()); its --fault modes make it misbehave for the client's robustness tests;
 //   - s3rver: npm s3rver 3.7.1 pinned in tests/s3/package.json (real S3 XML, listing pages,
 //     multipart), which never checks signatures; credentials S3RVER/S3RVER.
 //     Its ListObjectsV2 continuation tokens use DES, which Node 17+ (OpenSSL 3) only offers
@@ -9,14 +10,20 @@
 // The port is parsed from the line each prints when it listens.
 #pragma once
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <regex>
 #include <stdexcept>
@@ -29,11 +36,17 @@ class S3Server {
  public:
   enum class Kind { sigv4, s3rver };
 
-  // The verifying server with these credentials.
-  static std::unique_ptr<S3Server> sigv4(const std::string& key, const std::string& secret) {
-    return std::unique_ptr<S3Server>(new S3Server(
-        Kind::sigv4, key, secret,
-        {"/usr/bin/python3", SW_SHARED_DIR "/tools/s3_sigv4_server.py", "0", key, secret}));
+  // The verifying server with these credentials, misbehaving as each of `faults` names (see
+  // the list at the top of sigv4_server.py).
+  static std::unique_ptr<S3Server> sigv4(const std::string& key, const std::string& secret,
+                                         const std::vector<std::string>& faults = {}) {
+    std::vector<std::string> argv = {"/usr/bin/python3", SW_S3_TEST_DIR "/sigv4_server.py", "0",
+                                     key, secret};
+    for (const std::string& fault : faults) {
+      argv.push_back("--fault");
+      argv.push_back(fault);
+    }
+    return std::unique_ptr<S3Server>(new S3Server(Kind::sigv4, key, secret, std::move(argv)));
   }
 
   // s3rver keeping its objects in `dir`, with `bucket` created at start.
@@ -73,6 +86,33 @@ class S3Server {
   const std::string& key() const { return key_; }
   const std::string& secret() const { return secret_; }
 
+  // The verifying server's counters (GET /_stats, unsigned): {"requests", N} (signed requests
+  // served) and {"body_bytes", M} (object bytes sent in GET replies).
+  std::map<std::string, long long> stats() const {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw std::runtime_error("socket failed");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<std::uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string reply;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      const std::string request = "GET /_stats HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+      if (::write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+        char buf[512];
+        for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;)
+          reply.append(buf, static_cast<std::size_t>(n));
+      }
+    }
+    ::close(fd);
+    std::map<std::string, long long> out;
+    static const std::regex counter(R"((\w+)=(\d+))");
+    const std::string body = reply.substr(std::min(reply.size(), reply.find("\r\n\r\n")));
+    for (std::sregex_iterator it(body.begin(), body.end(), counter), end; it != end; ++it)
+      out[(*it)[1].str()] = std::stoll((*it)[2].str());
+    return out;
+  }
+
  private:
   S3Server(Kind kind, std::string key, std::string secret, std::vector<std::string> argv)
       : kind_(kind), key_(std::move(key)), secret_(std::move(secret)) {
@@ -81,6 +121,8 @@ class S3Server {
     pid_ = ::fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
     if (pid_ == 0) {
+      // A test that ends abruptly (a watchdog's _Exit, a crash) takes its server with it.
+      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
       ::dup2(fds[1], STDOUT_FILENO);
       std::vector<char*> args;
       for (auto& a : argv) args.push_back(a.data());
