@@ -120,6 +120,10 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
   std::atomic<std::int64_t> done{0}, decoded{0}, owned_decoded{0}, resumed{0};
   std::mutex progress_mutex;  // the callback draws a bar: one caller at a time
   auto place = [&](const Segment& s, const store::StagedMotions& staged) {
+    if (staged.first < 1 || staged.first > plan.frame_count ||
+        staged.motions.size() > static_cast<std::size_t>(plan.frame_count - staged.first)) {
+      throw Error("analysis", "segment " + std::to_string(s.index) + " result out of range");
+    }
     for (std::size_t i = 0; i < staged.motions.size(); ++i) {
       motions[static_cast<std::size_t>(staged.first) + i] = staged.motions[i];
     }
@@ -131,13 +135,18 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
   };
 
   std::vector<std::int64_t> pending;
+  std::vector<std::string> store_warnings;  // staged records that did not fit the plan
   for (const Segment& s : plan.segments) {
     if (run.store && run.store->analysis_staged(s.index)) {
-      place(s, run.store->load_staged(s.index));
-      ++resumed;
-    } else {
-      pending.push_back(s.index);
+      try {
+        place(s, run.store->load_staged(s.index, s.begin + 1, s.decode_to - s.begin));
+        ++resumed;
+        continue;
+      } catch (const Error& e) {
+        store_warnings.push_back(std::string(e.what()) + "; measuring the segment again");
+      }
     }
+    pending.push_back(s.index);
   }
 
   SegmentAnalyser analyser(run, plan, workers);
@@ -161,7 +170,8 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
     stats->decoded_frames = decoded.load();
     stats->resumed_segments = resumed.load();
     stats->overhead_frames = decoded.load() - owned_decoded.load();
-    stats->warnings = analyser.warnings();
+    stats->warnings = std::move(store_warnings);
+    for (auto& w : analyser.warnings()) stats->warnings.push_back(std::move(w));
     for (auto& w : remote_warnings) stats->warnings.push_back(std::move(w));
   }
   return motions;

@@ -49,7 +49,7 @@ struct AnalysisStats {
   std::int64_t overhead_frames = 0;  // decoded but not owned (boundaries, non-keyframe cuts)
   std::int64_t resumed_segments = 0;
   // Every distinct warning of the segment sources (decode errors, an early end), the other
-  // ranks' prefixed with where they arose.
+  // ranks' prefixed with where they arose, and staged records that did not fit the plan.
   std::vector<std::string> warnings;
 };
 

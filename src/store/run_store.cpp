@@ -61,7 +61,7 @@ std::string first_difference(const nlohmann::json& stored, const nlohmann::json&
   for (const auto& [key, value] : asked.items()) {
     if (!stored.contains(key)) return key + " (not in the store)";
     if (stored[key] != value)
-      return key + ": stored " + stored[key].dump() + ", asked " + value.dump();
+      return key + ": stored " + json_excerpt(stored[key]) + ", asked " + json_excerpt(value);
   }
   for (const auto& [key, value] : stored.items()) {
     if (!asked.contains(key)) return key + " (only in the store)";
@@ -220,57 +220,14 @@ bool RunStore::analysis_staged(std::int64_t segment) const {
   return backend_->exists(join_key(kAnalysisProgress, segment_key(segment)) + "/0.0");
 }
 
-// A staged record: rows of (frame, dx, dy, da, scale, corners, tracked, inliers, status,
-// scene_score), all f8 (exact for these integers), written as a single chunk so it appears
-// atomically. Records of 9 columns (before scene_score) still load, with scene_score NaN.
-constexpr std::uint64_t kStagedColumns = 10;
 void RunStore::stage_analysis(std::int64_t segment, const StagedMotions& staged) {
-  const std::string path = join_key(kAnalysisProgress, segment_key(segment));
-  const std::uint64_t rows = std::max<std::size_t>(1, staged.motions.size());
-  Array array = Array::create(
-      backend_, path, ArrayMeta::make({rows, kStagedColumns}, {rows, kStagedColumns}, "<f8"));
-  std::vector<double> values(rows * kStagedColumns, 0.0);
-  for (std::size_t i = 0; i < staged.motions.size(); ++i) {
-    const Motion& m = staged.motions[i];
-    const double row[kStagedColumns] = {
-        static_cast<double>(staged.first + static_cast<std::int64_t>(i)),
-        m.dx,
-        m.dy,
-        m.da,
-        m.scale,
-        double(m.corners),
-        double(m.tracked),
-        double(m.inliers),
-        double(static_cast<int>(m.status)),
-        m.scene_score};
-    std::copy(row, row + kStagedColumns,
-              values.begin() + static_cast<std::ptrdiff_t>(i * kStagedColumns));
-  }
-  if (staged.motions.empty()) values[0] = -1;  // an empty record: marks the segment done
-  array.write_all<double>(values);
+  write_staged_record(backend_, join_key(kAnalysisProgress, segment_key(segment)), staged);
 }
 
-StagedMotions RunStore::load_staged(std::int64_t segment) const {
-  const Array array = Array::open(backend_, join_key(kAnalysisProgress, segment_key(segment)));
-  const std::vector<double> values = array.read_all<double>();
-  StagedMotions staged;
-  const std::size_t columns =
-      array.meta().shape.size() == 2 ? static_cast<std::size_t>(array.meta().shape[1]) : 9;
-  const std::size_t rows = values.size() / columns;
-  if (rows == 0 || values[0] < 0) return staged;
-  staged.first = static_cast<std::int64_t>(values[0]);
-  for (std::size_t i = 0; i < rows; ++i) {
-    const double* r = &values[i * columns];
-    Motion m;
-    m.dx = r[1], m.dy = r[2], m.da = r[3], m.scale = r[4];
-    m.corners = static_cast<std::int32_t>(r[5]);
-    m.tracked = static_cast<std::int32_t>(r[6]);
-    m.inliers = static_cast<std::int32_t>(r[7]);
-    m.status = static_cast<MotionStatus>(static_cast<int>(r[8]));
-    m.scene_score = columns > 9 ? r[9] : std::numeric_limits<double>::quiet_NaN();
-    staged.motions.push_back(m);
-  }
-  return staged;
+StagedMotions RunStore::load_staged(std::int64_t segment, std::int64_t first,
+                                    std::int64_t count) const {
+  return read_staged_record(backend_, join_key(kAnalysisProgress, segment_key(segment)), first,
+                            count);
 }
 
 bool RunStore::has_motions() const {

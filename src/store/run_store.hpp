@@ -24,6 +24,7 @@
 #include "path/path.hpp"
 #include "store/backend.hpp"
 #include "store/codec.hpp"
+#include "store/staged_record.hpp"
 
 namespace sw::store {
 
@@ -39,12 +40,6 @@ struct RunDescription {
                             // --replan applies the stored path, which they describe)
   // Compressor of the per-frame arrays (Blosc lz4 by default, as zarr-python's default).
   Compressor compressor = Compressor::blosc();
-};
-
-// A segment's measured pairs: motions of frames (first, first + count).
-struct StagedMotions {
-  std::int64_t first = 0;
-  std::vector<Motion> motions;
 };
 
 class RunStore {
@@ -71,7 +66,9 @@ class RunStore {
   void begin_analysis(const std::string& plan_key);
   bool analysis_staged(std::int64_t segment) const;
   void stage_analysis(std::int64_t segment, const StagedMotions& staged);
-  StagedMotions load_staged(std::int64_t segment) const;
+  // The staged motions of frames [first, first + count), as the segment plan expects them;
+  // throws sw::Error when the record does not fit (see store/staged_record.hpp).
+  StagedMotions load_staged(std::int64_t segment, std::int64_t first, std::int64_t count) const;
 
   // --- final per-frame arrays ---
   bool has_motions() const;
