@@ -13,6 +13,7 @@
 #include "io/jpeg.hpp"
 #include "io/video_reader.hpp"
 #include "report/web_assets.hpp"
+#include "store/frame_array.hpp"
 #include "store/local_backend.hpp"
 #include "store/zarr_array.hpp"
 
@@ -166,16 +167,30 @@ RunData load_run(const std::string& store_dir) {
   if (!std::filesystem::is_directory(store_dir)) throw Error(store_dir, "no such store");
   const auto b = std::make_shared<store::LocalBackend>(store_dir);
   RunData run;
-  const auto attrs = b->get(".zattrs");
-  if (!attrs) throw Error(store_dir, "not a stillwater store (no .zattrs)");
-  run.attrs = nlohmann::json::parse(attrs->begin(), attrs->end(), nullptr, false);
-  if (run.attrs.is_discarded()) throw Error(store_dir, ".zattrs is not JSON");
+  if (!b->exists(".zattrs")) throw Error(store_dir, "not a stillwater store (no .zattrs)");
+  run.attrs = store::read_attrs(*b, "");
   const auto& input = run.attrs.value("input", nlohmann::json::object());
   run.input = input.value("path", std::string());
-  run.width = input.value("width", 0);
-  run.height = input.value("height", 0);
-  run.analysis_width =
-      run.attrs.value("analysis", nlohmann::json::object()).value("analysis_width", 640);
+  const auto side_of = [](const nlohmann::json& j, const char* key, std::int64_t absent) {
+    const auto it = j.find(key);
+    if (it == j.end()) return absent;
+    return it->is_number_integer() ? it->get<std::int64_t>() : std::int64_t{0};
+  };
+  const std::int64_t width = side_of(input, "width", 0), height = side_of(input, "height", 0);
+  const std::int64_t analysis_width =
+      side_of(run.attrs.value("analysis", nlohmann::json::object()), "analysis_width", 640);
+  // The picture size sizes the report's work; refuse one no video has.
+  const auto side = static_cast<int>(store::kMaxFrameSide);
+  if (width < 1 || width > side || height < 1 || height > side || analysis_width < 1 ||
+      analysis_width > side) {
+    throw Error(b->describe(".zattrs"),
+                "invalid picture size (expected width, height and analysis_width from 1 to " +
+                    std::to_string(side) + ", got " + std::to_string(width) + "x" +
+                    std::to_string(height) + ", " + std::to_string(analysis_width) + ")");
+  }
+  run.width = static_cast<int>(width);
+  run.height = static_cast<int>(height);
+  run.analysis_width = static_cast<int>(analysis_width);
   const auto path_attrs = run.attrs.value("path", nlohmann::json::object());
   run.lof_threshold = path_attrs.value("lof_threshold", 1.5);
 

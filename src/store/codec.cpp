@@ -4,9 +4,12 @@
 #include <sstream>
 
 #include <blosc.h>
+// ZSTD_decompressBound (exported by the shared library, declared in the "static" section).
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 #include "core/error.hpp"
+#include "store/zarr_meta.hpp"
 
 namespace sw::store {
 namespace {
@@ -48,7 +51,7 @@ int get_int(const nlohmann::json& j, const char* name, const std::string& subjec
   const auto it = j.find(name);
   if (it == j.end() || !it->is_number_integer()) {
     throw sw::Error(subject, std::string("invalid compressor (expected integer \"") + name +
-                                 "\", got " + (it == j.end() ? "none" : it->dump()) + ")");
+                                 "\", got " + (it == j.end() ? "none" : json_excerpt(*it)) + ")");
   }
   return it->get<int>();
 }
@@ -127,6 +130,13 @@ Bytes zstd_decode(std::span<const std::uint8_t> stored, std::size_t expected,
     corrupt(subject, "zstd: expected " + std::to_string(expected) + " decoded bytes, got " +
                          std::to_string(size) + " in the frame header");
   }
+  // A frame without its content size: refuse before allocating when it cannot hold enough.
+  const unsigned long long bound = ZSTD_decompressBound(stored.data(), stored.size());
+  if (bound == ZSTD_CONTENTSIZE_ERROR) corrupt(subject, "zstd: damaged frame");
+  if (bound < expected) {
+    corrupt(subject, "zstd: expected " + std::to_string(expected) + " decoded bytes, got at most " +
+                         std::to_string(bound));
+  }
   Bytes out(expected);
   const std::size_t n = ZSTD_decompress(out.data(), out.size(), stored.data(), stored.size());
   if (ZSTD_isError(n)) corrupt(subject, std::string("zstd: ") + ZSTD_getErrorName(n));
@@ -162,15 +172,15 @@ Compressor Compressor::from_json(const nlohmann::json& j, const std::string& sub
   if (j.is_null()) return none();
   if (!j.is_object() || !j.contains("id") || !j["id"].is_string()) {
     throw sw::Error(subject, "invalid compressor (expected null or an object with an \"id\", got " +
-                                 j.dump() + ")");
+                                 json_excerpt(j) + ")");
   }
   const std::string id = j["id"].get<std::string>();
   Compressor c;
   if (id == "blosc") {
     c.id = Id::blosc;
     if (!j.contains("cname") || !j["cname"].is_string()) {
-      throw sw::Error(subject,
-                      "invalid compressor (expected string \"cname\", got " + j.dump() + ")");
+      throw sw::Error(
+          subject, "invalid compressor (expected string \"cname\", got " + json_excerpt(j) + ")");
     }
     c.cname = j["cname"].get<std::string>();
     c.clevel = get_int(j, "clevel", subject);
@@ -182,7 +192,7 @@ Compressor Compressor::from_json(const nlohmann::json& j, const std::string& sub
     if (j.contains("checksum")) {
       if (!j["checksum"].is_boolean()) {
         throw sw::Error(subject, "invalid compressor (expected boolean \"checksum\", got " +
-                                     j["checksum"].dump() + ")");
+                                     json_excerpt(j["checksum"]) + ")");
       }
       c.checksum = j["checksum"].get<bool>();
     }

@@ -12,10 +12,10 @@ namespace {
 
 // "(5, 12, 10, 3)" for a list of integers, the JSON text otherwise.
 std::string shape_text(const nlohmann::json& shape) {
-  if (!shape.is_array()) return shape.dump();
+  if (!shape.is_array()) return json_excerpt(shape);
   std::string s = "(";
   for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (!shape[i].is_number_integer()) return shape.dump();
+    if (!shape[i].is_number_integer()) return json_excerpt(shape);
     s += (i ? ", " : "") + shape[i].dump();
   }
   return s + (shape.size() == 1 ? ",)" : ")");
@@ -28,8 +28,8 @@ void check_frames_layout(const Backend& backend, const std::string& path,
                          const std::string& subject) {
   const auto bytes = backend.get(join_key(path, ".zarray"));
   if (!bytes) return;
-  const auto j = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return;
+  const auto j = parse_store_json(*bytes, subject + "/.zarray", ".zarray");
+  if (!j.is_object()) return;
   const nlohmann::json none;
   const auto& shape = j.contains("shape") ? j["shape"] : none;
   const auto& dtype = j.contains("dtype") ? j["dtype"] : none;
@@ -38,8 +38,8 @@ void check_frames_layout(const Backend& backend, const std::string& path,
                   shape[3] == 3 && dtype == "|u1" && order == "C";
   if (!ok) {
     throw sw::Error(subject, "expected a frames array (N, H, W, 3) uint8, got shape " +
-                                 shape_text(shape) + ", dtype " + dtype.dump() + ", order " +
-                                 order.dump());
+                                 shape_text(shape) + ", dtype " + json_excerpt(dtype) + ", order " +
+                                 json_excerpt(order));
   }
 }
 
@@ -72,7 +72,7 @@ Rational read_fps(const Backend& backend, const std::string& path, const std::st
   if (!it->is_number() || !(fps >= 0.001 && fps <= 1e6)) {
     throw sw::Error(
         subject + "/.zattrs",
-        "invalid fps (expected a number from 0.001 to 1000000, got " + it->dump() + ")");
+        "invalid fps (expected a number from 0.001 to 1000000, got " + json_excerpt(*it) + ")");
   }
   return to_rational(fps, 1001);
 }
@@ -97,9 +97,18 @@ ZarrFrameSource::ZarrFrameSource(std::shared_ptr<Backend> backend, const std::st
     : subject_(subject.empty() ? trim_slash(backend->describe(path)) : std::move(subject)),
       array_((check_frames_layout(*backend, path, subject_), Array::open(backend, path))) {
   const ArrayMeta& m = array_.meta();
-  if (m.shape[1] > 1u << 16 || m.shape[2] > 1u << 16 || m.shape[0] > 1ull << 40) {
-    throw sw::Error(subject_, "frames too large (expected N < 2^40 and H, W <= 65536, got " +
-                                  shape_text(m.shape) + ")");
+  // The frame index holds N entries and a chunk row of frames is decoded at once: refuse
+  // what no video has rather than allocate (or loop) for it.
+  if (m.shape[0] > kMaxFrames || m.shape[1] > kMaxFrameSide || m.shape[2] > kMaxFrameSide ||
+      m.shape[1] == 0 || m.shape[2] == 0) {
+    throw sw::Error(subject_, "invalid frames array (expected N <= " + std::to_string(kMaxFrames) +
+                                  " and H, W from 1 to " + std::to_string(kMaxFrameSide) +
+                                  ", got shape " + shape_text(m.shape) + ")");
+  }
+  if (m.chunks[0] * m.shape[1] * m.shape[2] * 3 > kMaxInMemoryBytes) {
+    throw sw::Error(subject_, "invalid frames array (expected chunks of at most " +
+                                  std::to_string(kMaxInMemoryBytes >> 20) + " MiB of frames, got " +
+                                  std::to_string(m.chunks[0]) + " frames per chunk)");
   }
   frames_ = static_cast<std::int64_t>(m.shape[0]);
   height_ = static_cast<int>(m.shape[1]);

@@ -27,6 +27,9 @@ namespace sw::store {
 
 // The frame rate assumed when a frames array's .zattrs has no "fps".
 inline constexpr int kDefaultFramesFps = 30;
+// The largest frames array read: 2^24 frames (over 77 hours at 60 fps), 16384 pixels a side.
+inline constexpr std::uint64_t kMaxFrames = 1ull << 24;
+inline constexpr std::uint64_t kMaxFrameSide = 16384;
 
 // Reads an (N, H, W, 3) uint8 RGB frames array as 8-bit luma frames.
 //

@@ -102,10 +102,7 @@ Array Array::open(std::shared_ptr<Backend> backend, std::string path) {
   if (!bytes) {
     throw sw::Error(backend->describe(key), "no Zarr array (expected a .zarray file, got none)");
   }
-  const auto j = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
-  if (j.is_discarded()) {
-    throw sw::Error(backend->describe(key), "invalid .zarray (expected JSON, got unparsable text)");
-  }
+  const auto j = parse_store_json(*bytes, backend->describe(key), ".zarray");
   auto meta = ArrayMeta::from_json(j, backend->describe(key));
   return Array(std::move(backend), std::move(path), std::move(meta));
 }
@@ -216,7 +213,14 @@ void Array::write_all_bytes(const void* data) const {
 }
 
 Bytes Array::read_all_bytes() const {
-  Bytes out(checked_product(meta_.shape, item_size_, path_));
+  const std::uint64_t size = checked_product(meta_.shape, item_size_, path_);
+  if (size > kMaxInMemoryBytes) {
+    throw sw::Error(backend_->describe(join_key(path_, ".zarray")),
+                    "array too large to read at once (expected at most " +
+                        std::to_string(kMaxInMemoryBytes >> 20) + " MiB, got shape " +
+                        dims_text(meta_.shape) + ")");
+  }
+  Bytes out(size);
   if (out.empty()) return out;
   std::vector<std::uint64_t> index(grid_.size(), 0);
   do {

@@ -45,7 +45,7 @@ nlohmann::json normalise_fill(const nlohmann::json& v, const DTypeInfo& dt,
                               const std::string& subject) {
   const auto bad = [&](const std::string& expected) -> nlohmann::json {
     throw sw::Error(subject, "invalid fill_value (expected " + expected + " for dtype \"" +
-                                 std::string(dt.name) + "\", got " + v.dump() + ")");
+                                 std::string(dt.name) + "\", got " + json_excerpt(v) + ")");
   };
   if (v.is_null()) return v;
   switch (dt.kind) {
@@ -108,7 +108,8 @@ std::vector<std::uint64_t> get_dims(const nlohmann::json& j, const char* name, b
   const auto bad = [&]() {
     throw sw::Error(subject, std::string("invalid .zarray (expected \"") + name +
                                  "\" as a list of " + (positive ? "positive" : "non-negative") +
-                                 " integers, got " + (it == j.end() ? "none" : it->dump()) + ")");
+                                 " integers, got " + (it == j.end() ? "none" : json_excerpt(*it)) +
+                                 ")");
   };
   if (it == j.end() || !it->is_array()) bad();
   std::vector<std::uint64_t> dims;
@@ -118,6 +119,44 @@ std::vector<std::uint64_t> get_dims(const nlohmann::json& j, const char* name, b
     dims.push_back(d.get<std::uint64_t>());
   }
   return dims;
+}
+
+// "(5, 12, 10, 3)"
+std::string dims_text(const std::vector<std::uint64_t>& dims) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < dims.size(); ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + (dims.size() == 1 ? ",)" : ")");
+}
+
+// What the metadata claims must be addressable (the array's bytes fit 64 bits) and a chunk
+// must fit in memory: chunk buffers are allocated at the size the metadata gives.
+void check_sizes(const std::vector<std::uint64_t>& shape, const std::vector<std::uint64_t>& chunks,
+                 std::size_t item, const std::string& subject) {
+  if (shape.size() > kMaxRank) {
+    throw sw::Error(subject, "invalid .zarray (expected at most " + std::to_string(kMaxRank) +
+                                 " dimensions, got " + std::to_string(shape.size()) + ")");
+  }
+  const auto bytes = [&](const std::vector<std::uint64_t>& dims) -> std::optional<std::uint64_t> {
+    std::uint64_t n = item;
+    for (const auto d : dims) {
+      if (d != 0 && n > std::numeric_limits<std::uint64_t>::max() / d) return std::nullopt;
+      n *= d;
+    }
+    return n;
+  };
+  if (!bytes(shape)) {
+    throw sw::Error(subject,
+                    "invalid .zarray (expected an array whose size fits 64 bits, got "
+                    "shape " +
+                        dims_text(shape) + ")");
+  }
+  const auto chunk = bytes(chunks);
+  if (!chunk || *chunk > kMaxChunkBytes) {
+    throw sw::Error(subject, "invalid .zarray (expected chunks of at most " +
+                                 std::to_string(kMaxChunkBytes >> 20) + " MiB, got chunks " +
+                                 dims_text(chunks) + " of " + std::to_string(item) +
+                                 "-byte items)");
+  }
 }
 
 const nlohmann::json& require(const nlohmann::json& j, const char* name,
@@ -152,11 +191,13 @@ ArrayMeta ArrayMeta::make(std::vector<std::uint64_t> shape, std::vector<std::uin
 
 ArrayMeta ArrayMeta::from_json(const nlohmann::json& j, const std::string& subject) {
   if (!j.is_object()) {
-    throw sw::Error(subject, "invalid .zarray (expected a JSON object, got " + j.dump() + ")");
+    throw sw::Error(subject,
+                    "invalid .zarray (expected a JSON object, got " + json_excerpt(j) + ")");
   }
   const auto& format = require(j, "zarr_format", subject);
   if (format != 2) {
-    throw sw::Error(subject, "unsupported zarr_format (expected 2, got " + format.dump() + ")");
+    throw sw::Error(subject,
+                    "unsupported zarr_format (expected 2, got " + json_excerpt(format) + ")");
   }
   ArrayMeta m;
   m.shape = get_dims(j, "shape", false, subject);
@@ -168,23 +209,25 @@ ArrayMeta ArrayMeta::from_json(const nlohmann::json& j, const std::string& subje
   }
   const auto& dtype = require(j, "dtype", subject);
   if (!dtype.is_string()) {
-    throw sw::Error(subject,
-                    "unsupported dtype (expected a simple dtype string, got " + dtype.dump() + ")");
+    throw sw::Error(subject, "unsupported dtype (expected a simple dtype string, got " +
+                                 json_excerpt(dtype) + ")");
   }
   m.dtype = dtype.get<std::string>();
   const DTypeInfo& info = dtype_info(m.dtype, subject);
+  check_sizes(m.shape, m.chunks, info.size, subject);
   const auto& order = require(j, "order", subject);
   if (order != "C") {
-    throw sw::Error(subject, "unsupported order (expected \"C\", got " + order.dump() + ")");
+    throw sw::Error(subject, "unsupported order (expected \"C\", got " + json_excerpt(order) + ")");
   }
   const auto& filters = require(j, "filters", subject);
   if (!filters.is_null() && !(filters.is_array() && filters.empty())) {
-    throw sw::Error(subject, "unsupported filters (expected null, got " + filters.dump() + ")");
+    throw sw::Error(subject,
+                    "unsupported filters (expected null, got " + json_excerpt(filters) + ")");
   }
   if (const auto it = j.find("dimension_separator"); it != j.end()) {
     if (*it != "." && *it != "/") {
-      throw sw::Error(
-          subject, "invalid dimension_separator (expected \".\" or \"/\", got " + it->dump() + ")");
+      throw sw::Error(subject, "invalid dimension_separator (expected \".\" or \"/\", got " +
+                                   json_excerpt(*it) + ")");
     }
     m.dimension_separator = it->get<std::string>();
   }
@@ -257,7 +300,35 @@ Bytes ArrayMeta::fill_bytes() const {
 std::string zarr_json_text(const nlohmann::json& j) {
   // Python's json.dumps(indent=4, sort_keys=True, ensure_ascii=True, separators=(',', ': '));
   // nlohmann's objects are sorted maps and dump(4) uses the same separators.
-  return j.dump(4, ' ', true);
+  return j.dump(4, ' ', true, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::json parse_store_json(std::span<const std::uint8_t> bytes, const std::string& subject,
+                                const std::string& what) {
+  // The parser itself is iterative, but the serializer (an error message quoting the value)
+  // and our own walks recurse: bound the depth while parsing.
+  bool too_deep = false;
+  const nlohmann::json::parser_callback_t limit = [&](int depth, nlohmann::json::parse_event_t,
+                                                      nlohmann::json&) {
+    if (depth > kMaxJsonDepth) too_deep = true;
+    return !too_deep;
+  };
+  nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), limit, false);
+  if (too_deep) {
+    throw sw::Error(subject, "invalid " + what + " (expected JSON nested at most " +
+                                 std::to_string(kMaxJsonDepth) + " levels deep, got deeper)");
+  }
+  if (j.is_discarded()) {
+    throw sw::Error(subject, "invalid " + what + " (expected JSON, got unparsable text)");
+  }
+  return j;
+}
+
+std::string json_excerpt(const nlohmann::json& j) {
+  constexpr std::size_t kMax = 200;
+  std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (text.size() > kMax) text = text.substr(0, kMax) + "...";
+  return text;
 }
 
 void create_group(Backend& backend, std::string_view path) {
@@ -274,9 +345,10 @@ nlohmann::json read_attrs(const Backend& backend, std::string_view path) {
   const std::string key = join_key(path, ".zattrs");
   const auto bytes = backend.get(key);
   if (!bytes) return nlohmann::json::object();
-  const auto j = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    throw sw::Error(backend.describe(key), "invalid .zattrs (expected a JSON object)");
+  auto j = parse_store_json(*bytes, backend.describe(key), ".zattrs");
+  if (!j.is_object()) {
+    throw sw::Error(backend.describe(key),
+                    "invalid .zattrs (expected a JSON object, got " + json_excerpt(j) + ")");
   }
   return j;
 }
@@ -284,7 +356,7 @@ nlohmann::json read_attrs(const Backend& backend, std::string_view path) {
 void write_attrs(Backend& backend, std::string_view path, const nlohmann::json& attrs) {
   if (!attrs.is_object()) {
     throw sw::Error(std::string(path),
-                    "invalid attributes (expected a JSON object, got " + attrs.dump() + ")");
+                    "invalid attributes (expected a JSON object, got " + json_excerpt(attrs) + ")");
   }
   const std::string text = zarr_json_text(attrs);
   backend.put(join_key(path, ".zattrs"),

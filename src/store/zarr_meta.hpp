@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -94,8 +95,25 @@ struct ArrayMeta {
   bool operator==(const ArrayMeta& other) const { return to_json() == other.to_json(); }
 };
 
-// JSON text as zarr-python's json_dumps writes it (indent 4, sorted keys, ASCII).
+// Limits on what metadata from a store may claim, so that hostile bytes cannot make us
+// allocate or loop without bound (a 150-byte .zarray must not ask for gigabytes).
+inline constexpr int kMaxJsonDepth = 64;                        // nesting of arrays and objects
+inline constexpr std::size_t kMaxRank = 32;                     // numpy's limit on dimensions
+inline constexpr std::uint64_t kMaxChunkBytes = 1ull << 30;     // one decoded chunk
+inline constexpr std::uint64_t kMaxInMemoryBytes = 1ull << 30;  // a whole array read at once
+
+// JSON text as zarr-python's json_dumps writes it (indent 4, sorted keys, ASCII). Strings
+// that are not valid UTF-8 (a file name from the user) are written with U+FFFD in place of
+// the bad bytes rather than failing.
 std::string zarr_json_text(const nlohmann::json& j);
+
+// Parses JSON read from a store; nesting deeper than kMaxJsonDepth or unparsable text throws
+// sw::Error(subject, "invalid WHAT (...)").
+nlohmann::json parse_store_json(std::span<const std::uint8_t> bytes, const std::string& subject,
+                                const std::string& what);
+
+// A JSON value as error messages quote it: at most 200 characters, bad UTF-8 replaced.
+std::string json_excerpt(const nlohmann::json& j);
 
 // Groups (spec "Groups"): a ".zgroup" {"zarr_format": 2} at path ("" is the store root).
 void create_group(Backend& backend, std::string_view path);
