@@ -359,7 +359,9 @@ BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> sta
         [&](std::size_t j) {
           return std::pair{-x.ranges[j].s1 * x.ranges[j].l1, -x.ranges[j].s2 * x.ranges[j].l2};
         });
-    const auto [ap, ad] = steps(affine);
+    // Plain variables, not a structured binding: clang 14 cannot capture those in a lambda.
+    const auto affine_steps = steps(affine);
+    const double ap = affine_steps.first, ad = affine_steps.second;
     double mu_affine = 0;
     const auto affine_gap = [&](const Pair& v, const Pair& d) {
       mu_affine +=
@@ -377,9 +379,9 @@ BandedL1Solution solve_banded_l1(const BandedL1& lp, std::span<const double> sta
     direction(
         step, [&](std::size_t i) { return target(x.terms[i], affine.terms[i]); },
         [&](std::size_t j) { return target(x.ranges[j], affine.ranges[j]); });
-    auto [sp, sd] = steps(step);
-    sp = std::min(1.0, kStepFraction * sp);
-    sd = std::min(1.0, kStepFraction * sd);
+    const auto full_steps = steps(step);
+    const double sp = std::min(1.0, kStepFraction * full_steps.first);
+    const double sd = std::min(1.0, kStepFraction * full_steps.second);
     for (int k = 0; k < n; ++k)
       x.p[static_cast<std::size_t>(k)] += sp * step.p[static_cast<std::size_t>(k)];
     const auto move = [&](Pair& v, const Pair& d) {
