@@ -46,6 +46,12 @@ bool is_permission_error(int err) {
   return err == EACCES || err == EPERM || err == EROFS;
 }
 
+[[noreturn]] void refuse_link(const fs::path& path) {
+  throw sw::Error(path.string(),
+                  "is a symbolic link inside the store (expected a file or directory; links "
+                  "could lead out of the store, so they are not followed)");
+}
+
 [[noreturn]] void throw_not_writable(const fs::path& dir, int err) {
   throw sw::Error(dir.string(),
                   "not writable (expected a writable directory, got: " + errno_text(err) + ")");
@@ -65,7 +71,21 @@ LocalBackend::LocalBackend(fs::path root) : root_(std::move(root)) {}
 
 fs::path LocalBackend::path_of(const std::string& key) const {
   validate_key(key, root_.string());
-  return root_ / fs::path(key);
+  // Every component below the root must be a real directory or file: a symbolic link there
+  // (say _progress/render -> ~/Videos) would make writes and removals land outside the store.
+  fs::path path = root_;
+  bool missing = false;  // once a component is missing, nothing below it can be a link
+  for (const auto& part : fs::path(key)) {
+    path /= part;
+    struct stat st {};
+    if (!missing && ::lstat(path.c_str(), &st) != 0) missing = true;
+    if (!missing && S_ISLNK(st.st_mode)) refuse_link(path);
+  }
+  return path;
+}
+
+fs::path LocalBackend::file_path(const std::string& key) const {
+  return path_of(key);
 }
 
 std::string LocalBackend::describe(const std::string& key) const {
@@ -75,9 +95,10 @@ std::string LocalBackend::describe(const std::string& key) const {
 std::optional<Bytes> LocalBackend::get(const std::string& key) const {
   const fs::path path = path_of(key);
   if (in_temporary(fs::path(key))) return std::nullopt;
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
   if (fd.get() < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+    if (errno == ELOOP) refuse_link(path);  // replaced by a link since path_of looked
     throw sw::Error(path.string(), "cannot read (" + errno_text(errno) + ")");
   }
   struct stat st {};
@@ -157,11 +178,15 @@ std::vector<std::string> LocalBackend::list(const std::string& prefix) const {
   const fs::path start = slash == std::string::npos ? root_ : root_ / prefix.substr(0, slash);
   std::vector<std::string> keys;
   std::error_code ec;
+  if (slash != std::string::npos) path_of(prefix.substr(0, slash));  // no link on the way
   if (!fs::is_directory(start, ec)) return keys;
   fs::recursive_directory_iterator it(start, fs::directory_options::skip_permission_denied, ec);
   if (ec) throw sw::Error(start.string(), "cannot list (" + ec.message() + ")");
   for (const fs::recursive_directory_iterator end; it != end; it.increment(ec)) {
     if (ec) throw sw::Error(start.string(), "cannot list (" + ec.message() + ")");
+    // The iterator does not descend into linked directories; a link is refused all the same,
+    // so that what a run removes is never decided by a link.
+    if (it->is_symlink(ec)) refuse_link(it->path());
     // A temporary (a put in progress, or one a crash left) holds no keys.
     if (sw::is_temporary_name(it->path().filename().native())) {
       it.disable_recursion_pending();

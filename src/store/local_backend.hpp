@@ -6,6 +6,10 @@
 // (core/temporary.hpp), fsyncs it and renames it onto the key (rename(2) replaces atomically
 // within one file system). A crash therefore leaves at most a marked temporary, never a
 // half-written chunk or .zarray; get(), exists() and list() ignore temporaries.
+//
+// Symbolic links inside the store are refused (sw::Error naming the link): no component of a
+// key's path below the root may be one, and files are opened with O_NOFOLLOW. The root itself
+// may be reached through a link the user made.
 #pragma once
 
 #include <filesystem>
@@ -28,6 +32,9 @@ class LocalBackend final : public Backend {
   std::string describe(const std::string& key) const override;
 
   const std::filesystem::path& root() const { return root_; }
+  // Where key lives, for a file written by other code (an encoded piece); checked as every
+  // key is: no component below the root may be a symbolic link (sw::Error otherwise).
+  std::filesystem::path file_path(const std::string& key) const;
 
  private:
   std::filesystem::path path_of(const std::string& key) const;
