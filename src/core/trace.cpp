@@ -151,7 +151,9 @@ void write_chrome_trace(const std::string& path) {
                     {"args", {{"name", "thread " + std::to_string(track.second)}}}});
   }
   const nlohmann::json doc = {{"traceEvents", list}, {"displayTimeUnit", "ms"}};
-  write_file_atomically(path, doc.dump() + '\n');
+  // Span names carry file names, which need not be UTF-8: replace bad bytes, never fail.
+  write_file_atomically(path,
+                        doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + '\n');
 }
 
 std::string format_table(double run_wall_seconds) {

@@ -33,12 +33,11 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 nlohmann::json input_description(const Prepared& run) {
   const VideoInfo& v = run.info;
-  const std::string fingerprint_of =
-      run.zarr_frames ? (fs::path(run.input) / ".zarray").string() : run.input;
   return {{"name", fs::path(run.input).filename().string()},
           {"path", run.input},
           {"size", run.zarr_frames ? 0 : store::input_size(run.input)},
-          {"fingerprint", store::file_fingerprint(fingerprint_of)},
+          {"fingerprint", run.zarr_frames ? store::zarr_fingerprint(run.input)
+                                          : store::file_fingerprint(run.input)},
           {"kind", run.zarr_frames ? "zarr frames" : "video"},
           {"width", v.width},
           {"height", v.height},

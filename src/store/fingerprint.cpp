@@ -11,6 +11,8 @@
 
 #include "core/error.hpp"
 #include "io/byte_source.hpp"
+#include "store/local_backend.hpp"
+#include "store/store_lock.hpp"
 
 namespace sw::store {
 
@@ -21,6 +23,19 @@ constexpr std::uintmax_t kWindow = 4u << 20;
 struct DigestDeleter {
   void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
 };
+
+std::string hex_digest(EVP_MD_CTX* ctx) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_size = 0;
+  EVP_DigestFinal_ex(ctx, digest, &digest_size);
+  std::string hex = "sha256:";
+  char two[3];
+  for (unsigned int i = 0; i < digest_size; ++i) {
+    std::snprintf(two, sizeof two, "%02x", digest[i]);
+    hex += two;
+  }
+  return hex;
+}
 
 }  // namespace
 
@@ -70,16 +85,38 @@ std::string file_fingerprint(const std::string& path) {
     hash_range(0, kWindow);
     hash_range(size - kWindow, kWindow);
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_size = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &digest_size);
-  std::string hex = "sha256:";
-  char two[3];
-  for (unsigned int i = 0; i < digest_size; ++i) {
-    std::snprintf(two, sizeof two, "%02x", digest[i]);
-    hex += two;
+  return hex_digest(ctx.get());
+}
+
+std::string zarr_fingerprint(const std::string& array_dir) {
+  const LocalBackend backend(array_dir);
+  std::unique_ptr<EVP_MD_CTX, DigestDeleter> ctx(EVP_MD_CTX_new());
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  const auto hash_value = [&](const std::string& key) {
+    const auto bytes = backend.get(key);
+    const std::uint64_t size = bytes ? bytes->size() : 0;
+    EVP_DigestUpdate(ctx.get(), key.data(), key.size() + 1);  // with its NUL: keys stay apart
+    EVP_DigestUpdate(ctx.get(), &size, sizeof size);
+    if (bytes) EVP_DigestUpdate(ctx.get(), bytes->data(), bytes->size());
+  };
+  hash_value(".zarray");
+  hash_value(".zattrs");
+  std::vector<std::string> chunks;
+  for (auto& key : backend.list("")) {
+    if (!key.starts_with(".z") && key != kLockFileName) chunks.push_back(std::move(key));
   }
-  return hex;
+  for (const auto& key : chunks) {
+    std::error_code ec;
+    const std::uint64_t size = std::filesystem::file_size(backend.file_path(key), ec);
+    if (ec) throw Error(backend.describe(key), "cannot read (" + ec.message() + ")");
+    EVP_DigestUpdate(ctx.get(), key.data(), key.size() + 1);
+    EVP_DigestUpdate(ctx.get(), &size, sizeof size);
+  }
+  if (!chunks.empty()) {
+    hash_value(chunks.front());
+    hash_value(chunks.back());
+  }
+  return hex_digest(ctx.get());
 }
 
 std::int64_t input_size(const std::string& path) {

@@ -19,6 +19,7 @@
 #include "store/local_backend.hpp"
 #include "store/s3_access.hpp"
 #include "store/s3_backend.hpp"
+#include "store/store_lock.hpp"
 #include "store/zarr_array.hpp"
 #include "store/zarr_meta.hpp"
 
@@ -56,8 +57,23 @@ Array create_array(Backend& backend, const std::shared_ptr<Backend>& ptr,
   return array;
 }
 
+// j[key] when j is an object that has it, else null: attributes come from disk, so neither
+// their presence nor their type is assumed.
+nlohmann::json field(const nlohmann::json& j, const char* key) {
+  if (!j.is_object()) return nullptr;
+  const auto it = j.find(key);
+  return it == j.end() ? nlohmann::json() : *it;
+}
+
+// A string as it is, anything else as quoted JSON (both cut short for messages).
+std::string text_of(const nlohmann::json& j) {
+  return j.is_string() && j.get_ref<const std::string&>().size() <= 200 ? j.get<std::string>()
+                                                                        : json_excerpt(j);
+}
+
 // The first top-level key whose value differs, for "analysis parameter X differs" messages.
 std::string first_difference(const nlohmann::json& stored, const nlohmann::json& asked) {
+  if (!stored.is_object()) return "analysis (not an object in the store)";
   for (const auto& [key, value] : asked.items()) {
     if (!stored.contains(key)) return key + " (not in the store)";
     if (stored[key] != value)
@@ -100,6 +116,7 @@ RunStore::RunStore(std::string location, std::shared_ptr<Backend> backend)
 RunStore RunStore::open(const std::string& location, const RunDescription& run) {
   namespace fs = std::filesystem;
   std::shared_ptr<S3Backend> s3;
+  std::shared_ptr<LocalBackend> local;
   std::shared_ptr<Backend> backend;
   if (is_s3_url(location)) {
     s3 = std::make_shared<S3Backend>(s3_client(), S3Url::parse(location));
@@ -109,16 +126,25 @@ RunStore RunStore::open(const std::string& location, const RunDescription& run) 
     if (fs::exists(location, ec) && !fs::is_directory(location, ec)) {
       throw Error(location, "is not a directory (a store is a Zarr directory)");
     }
-    backend = std::make_shared<LocalBackend>(location);
+    local = std::make_shared<LocalBackend>(location);
+    backend = local;
   }
   RunStore store(location, backend);
+  store.local_ = local;
+  // Before anything is read: another run may be rewriting what we would read.
+  if (local) store.lock_ = std::make_shared<StoreLock>(location);
   store.compressor_ = run.compressor;
   store.s3_ = s3;
   Backend& b = *store.backend_;
   if (!is_group(b, "")) {
     std::error_code ec;
-    const bool holds_anything =
-        s3 ? !s3->empty() : fs::exists(location, ec) && !fs::is_empty(location, ec);
+    const auto holds_more_than_the_lock = [&] {
+      for (const auto& entry : fs::directory_iterator(location, ec)) {
+        if (entry.path().filename() != kLockFileName) return true;
+      }
+      return false;
+    };
+    const bool holds_anything = s3 ? !s3->empty() : holds_more_than_the_lock();
     if (holds_anything) {
       throw Error(
           location,
@@ -129,28 +155,25 @@ RunStore RunStore::open(const std::string& location, const RunDescription& run) 
     return store;
   }
   const nlohmann::json attrs = read_attrs(b, "");
-  const int version = attrs.value("/stillwater/format_version"_json_pointer, 0);
+  const nlohmann::json version = field(field(attrs, "stillwater"), "format_version");
   if (version != kRunFormatVersion) {
-    throw Error(location, "store format version " + std::to_string(version) + ", expected " +
+    throw Error(location, "store format version " + json_excerpt(version) + ", expected " +
                               std::to_string(kRunFormatVersion) + "; use a new --store");
   }
-  const nlohmann::json stored_input = attrs.value("input", nlohmann::json::object());
-  if (stored_input.value("fingerprint", "") != run.input.value("fingerprint", "")) {
-    throw Error(location, "store was made for another input (" +
-                              stored_input.value("name", std::string("?")) + ", " +
-                              stored_input.value("fingerprint", std::string("?")) +
-                              "); use a new --store for " +
-                              run.input.value("name", std::string("?")));
+  const nlohmann::json stored_input = field(attrs, "input");
+  if (field(stored_input, "fingerprint") != run.input.value("fingerprint", "")) {
+    throw Error(location,
+                "store was made for another input (" + text_of(field(stored_input, "name")) + ", " +
+                    text_of(field(stored_input, "fingerprint")) + "); use a new --store for " +
+                    run.input.value("name", std::string("?")));
   }
-  const std::string analysis_diff =
-      first_difference(attrs.value("analysis", nlohmann::json::object()), run.analysis);
+  const std::string analysis_diff = first_difference(field(attrs, "analysis"), run.analysis);
   if (!analysis_diff.empty()) {
     throw Error(location, "store was made with other analysis parameters (" + analysis_diff +
                               "); use a new --store");
   }
   store.path_current_ =
-      (run.path.is_null() || attrs.value("path", nlohmann::json::object()) == run.path) &&
-      b.exists("correction/.zarray");
+      (run.path.is_null() || field(attrs, "path") == run.path) && store.is_complete("path");
   store.write_description(run);
   return store;
 }
@@ -161,7 +184,14 @@ void RunStore::write_description(const RunDescription& run) {
                          {"about", "stillwater run store; see docs/store-format.md"}};
   attrs["input"] = run.input;
   attrs["analysis"] = run.analysis;
-  if (!run.path.is_null()) attrs["path"] = run.path;
+  if (!run.path.is_null()) {
+    // Arrays planned with other path parameters are not the path these parameters describe.
+    if (attrs.contains("path") && attrs["path"] != run.path && attrs.contains("complete") &&
+        attrs["complete"].is_object()) {
+      attrs["complete"]["path"] = false;
+    }
+    attrs["path"] = run.path;
+  }
   write_attrs(*backend_, "", attrs);
 }
 
@@ -230,8 +260,21 @@ StagedMotions RunStore::load_staged(std::int64_t segment, std::int64_t first,
                             count);
 }
 
+bool RunStore::is_complete(const std::string& arrays) const {
+  const auto attrs = read_attrs(*backend_, "");
+  const auto it = attrs.find("complete");
+  return it != attrs.end() && it->is_object() && it->value(arrays, false) == true;
+}
+
+void RunStore::mark_complete(const std::string& arrays, bool complete) {
+  nlohmann::json attrs = read_attrs(*backend_, "");
+  if (!attrs["complete"].is_object()) attrs["complete"] = nlohmann::json::object();
+  attrs["complete"][arrays] = complete;
+  write_attrs(*backend_, "", attrs);
+}
+
 bool RunStore::has_motions() const {
-  return backend_->exists("status/.zarray");
+  return is_complete("motions") && backend_->exists("status/.zarray");
 }
 
 void RunStore::write_motions(std::span<const Motion> motions) {
@@ -248,6 +291,7 @@ void RunStore::write_motions(std::span<const Motion> motions) {
     valid.push_back(m.valid() ? 1 : 0);
   }
   auto& b = *backend_;
+  mark_complete("motions", false);
   create_array(
       b, backend_, compressor_,
       {"motion",
@@ -285,6 +329,7 @@ void RunStore::write_motions(std::span<const Motion> motions) {
                 "luma histogram distance of the pair (i-1, i) in [0, 1]; a hard cut scores high"},
                n)
       .write_all<double>(scene);
+  mark_complete("motions", true);
 }
 
 std::vector<Motion> RunStore::read_motions() const {
@@ -328,6 +373,7 @@ void RunStore::write_path(const path::PathResult& path) {
     correction.insert(correction.end(), {c.dx, c.dy, c.da, c.zoom});
   std::vector<std::uint8_t> outlier(path.outlier.begin(), path.outlier.end());
   auto& b = *backend_;
+  mark_complete("path", false);
   create_array(b, backend_, compressor_,
                {"trajectory",
                 "<f8",
@@ -354,6 +400,7 @@ void RunStore::write_path(const path::PathResult& path) {
                 "centre; may be edited by the user"},
                n)
       .write_all<double>(correction);
+  mark_complete("path", true);
   path_current_ = true;
 }
 
@@ -404,12 +451,12 @@ void RunStore::begin_render(const std::string& render_key) {
   if (s3_) {
     if (!piece_scratch_) piece_scratch_ = std::make_shared<ScratchDir>();
   } else {
-    std::filesystem::create_directories(std::filesystem::path(location_) / kRenderProgress);
+    std::filesystem::create_directories(local_->file_path(kRenderProgress));
   }
 }
 
 std::string RunStore::piece_scratch_path(std::int64_t segment) const {
-  if (!s3_) return (std::filesystem::path(location_) / piece_key(segment)).string();
+  if (!s3_) return local_->file_path(piece_key(segment)).string();
   if (!piece_scratch_) throw Error(location_, "render pieces asked for before begin_render");
   return (piece_scratch_->path() / ("piece_" + segment_key(segment) + ".mp4")).string();
 }

@@ -10,6 +10,12 @@
 //   - other path parameters: the path is recomputed from the stored motions (cheap);
 //   - other render parameters or corrections: finished render pieces are discarded.
 // Segment length and thread count never invalidate results: the arrays do not depend on them.
+//
+// Completeness: a set of arrays (the motions, the path) is trusted only when the group's
+// .zattrs "complete" names it. The mark is removed before the arrays are (re)written and set
+// after their last chunk, so a run killed in between (a .zarray present, its chunk not yet)
+// measures or plans again instead of reading missing chunks as fill values.
+// Concurrency: a local store is locked for the lifetime of the RunStore (store_lock.hpp).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +36,8 @@ namespace sw::store {
 
 inline constexpr int kRunFormatVersion = 1;
 
+class LocalBackend;
+class StoreLock;
 class S3Backend;
 
 // What identifies a run. Each part is a JSON object of every parameter that affects it.
@@ -99,10 +107,14 @@ class RunStore {
   RunStore(std::string location, std::shared_ptr<Backend> backend);
   void write_description(const RunDescription& run);
   void reset_progress(const std::string& group, const std::string& key);
+  bool is_complete(const std::string& arrays) const;
+  void mark_complete(const std::string& arrays, bool complete);
 
   std::string location_;
   std::shared_ptr<Backend> backend_;
   std::shared_ptr<S3Backend> s3_;              // the same backend when on S3, else null
+  std::shared_ptr<LocalBackend> local_;        // the same backend when local, else null
+  std::shared_ptr<StoreLock> lock_;            // local stores: held while any copy lives
   std::shared_ptr<ScratchDir> piece_scratch_;  // S3 stores: where pieces are encoded
   bool path_current_ = false;
   Compressor compressor_ = Compressor::blosc();
