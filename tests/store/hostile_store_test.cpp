@@ -101,6 +101,21 @@ TEST_F(HostileStore, FramesArrayOfAbsurdLengthIsRefused) {
   EXPECT_THROW(ZarrFrameSource(backend, "g"), Error);
 }
 
+TEST_F(HostileStore, FillValuesOfNarrowIntegersStayInsideTheirItem) {
+  // Found by fuzz/zarr_meta: the fill value was stored as 8 bytes into a 4-byte buffer (a heap
+  // overflow under AddressSanitizer for every "<i4" array with a fill value).
+  const std::pair<const char*, std::vector<std::uint8_t>> cases[] = {
+      {"<i4", {0xff, 0xff, 0xff, 0xff}}, {"<i2", {0xff, 0xff}}, {"|i1", {0xff}}};
+  for (const auto& [dtype, expected] : cases) {
+    ArrayMeta meta = ArrayMeta::make({4}, {4}, dtype);
+    meta.fill_value = -1;
+    EXPECT_EQ(meta.fill_bytes(), expected) << dtype;
+  }
+  ArrayMeta meta = ArrayMeta::make({4}, {4}, "<u2");
+  meta.fill_value = 513;
+  EXPECT_EQ(meta.fill_bytes(), (Bytes{1, 2}));
+}
+
 // --- symbolic links inside a store ---
 
 class LinkedStore : public HostileStore {
