@@ -1,7 +1,9 @@
 // The run store from the outside: zarr-python and Dask read it, a correction array edited in
 // Python drives render, analyze reads frames that dask.array.to_zarr wrote, and a store that
 // does not belong to the run is refused with one line.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -216,6 +218,109 @@ TEST_F(Store, ReadOnlyStoreDirectoryIsRefused) {
   }
   expect_one_line_failure(r, "ro.zarr");
   EXPECT_TRUE(fs::is_empty(dir.file("ro.zarr")));
+}
+
+// --- a store that others (a user, another run, a crash) have been at ---
+
+TEST_F(Store, LinkInsideTheStoreIsRefusedAndNothingOutsideIsDeleted) {
+  ASSERT_EQ(run_stillwater({"analyze", dir.file("in.mp4"), "--store", dir.file("run.zarr"), "-q"})
+                .exit_code,
+            0);
+  fs::create_directory(dir.file("videos"));
+  std::ofstream(dir.file("videos/holiday.mp4")) << "a user's video";
+  fs::remove_all(dir.file("run.zarr/_progress/render"));
+  fs::create_directory_symlink(dir.file("videos"), dir.file("run.zarr/_progress/render"));
+  expect_one_line_failure(run_stillwater({"render", dir.file("in.mp4"), "--store",
+                                          dir.file("run.zarr"), "-o", dir.file("o.mp4")}),
+                          "symbolic link");
+  EXPECT_TRUE(fs::exists(dir.file("videos/holiday.mp4")));
+}
+
+TEST_F(Store, SecondRunOnAStoreInUseIsRefused) {
+  const std::vector<std::string> analyze = {"analyze", dir.file("in.mp4"), "--store",
+                                            dir.file("run.zarr"), "-q"};
+  ASSERT_EQ(run_stillwater(analyze).exit_code, 0);
+  // This process plays the first run, holding the lock as a run does.
+  const int fd =
+      ::open((dir.file("run.zarr") + "/.stillwater.lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  ASSERT_EQ(::pwrite(fd, "4242\n", 5, 0), 5);
+  expect_one_line_failure(run_stillwater(analyze), "store is in use by another run (pid 4242)");
+  ::close(fd);
+  EXPECT_EQ(run_stillwater(analyze).exit_code, 0) << "free again once the holder is gone";
+}
+
+TEST_F(Store, ArraysWithoutTheirCompletionMarkAreMeasuredAgain) {
+  const std::vector<std::string> analyze = {
+      "analyze", dir.file("in.mp4"), "--store", dir.file("run.zarr"), "--segment-frames", "20",
+      "-q"};
+  ASSERT_EQ(run_stillwater(analyze).exit_code, 0);
+  const std::string status = file_bytes(dir.file("run.zarr/status/0"));
+  ASSERT_FALSE(status.empty());
+  // What a kill -9 between status/.zarray and its chunk leaves: the metadata, no chunk, and
+  // the motions not marked complete.
+  fs::remove(dir.file("run.zarr/status/0"));
+  python("import json\np = '" + dir.file("run.zarr/.zattrs") +
+         "'\na = json.load(open(p))\na.setdefault('complete', {})['motions'] = False\n"
+         "json.dump(a, open(p, 'w'))\n");
+  const auto r = run_stillwater(analyze);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(file_bytes(dir.file("run.zarr/status/0")) == status)
+      << "the statuses come back as measured, not as fill values";
+}
+
+TEST_F(Store, DamagedStagedRecordsAreMeasuredAgain) {
+  std::vector<std::string> analyze = {
+      "analyze", dir.file("in.mp4"), "--store", dir.file("run.zarr"), "--segment-frames", "20"};
+  ASSERT_EQ(run_stillwater(analyze).exit_code, 0);
+  const std::string motion = file_bytes(dir.file("run.zarr/motion/0.0"));
+  // Segments [0, 20), [20, 40), [40, 60): segment 1's record gets 2 columns, segment 2's
+  // frame numbers are shifted by 5 (it would write past the last frame); the final arrays
+  // are gone, so the records are all there is.
+  python("import zarr, numpy as np, shutil\ng = '" + dir.file("run.zarr") +
+         "'\n"
+         "z = zarr.open_array(g + '/_progress/analysis/000001', mode='w', shape=(20, 2), "
+         "chunks=(20, 2), dtype='<f8')\n"
+         "z[:] = np.arange(40).reshape(20, 2) + 21\n"
+         "r = zarr.open_array(g + '/_progress/analysis/000002', mode='r+')\n"
+         "v = r[:]\nv[:, 0] += 5\nr[:] = v\n"
+         "shutil.rmtree(g + '/status')\n");
+  const auto r = run_stillwater(analyze);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("000001: damaged staged record"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("000002: damaged staged record"), std::string::npos) << r.err;
+  EXPECT_TRUE(file_bytes(dir.file("run.zarr/motion/0.0")) == motion)
+      << "the two segments measured again give the same motions";
+}
+
+TEST_F(Store, EditedFramesInputIsNotTakenForTheSame) {
+  python(
+      "import numpy as np, dask.array as da\n"
+      "rng = np.random.default_rng(2)\n"
+      "frames = rng.integers(0, 256, size=(8, 96, 128, 3), dtype=np.uint8)\n"
+      "da.from_array(frames, chunks=(1, 96, 128, 3)).to_zarr('" +
+      dir.file("frames.zarr") + "')\n");
+  const std::vector<std::string> analyze = {"analyze", dir.file("frames.zarr"), "--store",
+                                            dir.file("run.zarr"), "-q"};
+  ASSERT_EQ(run_stillwater(analyze).exit_code, 0);
+  // One frame replaced: its chunk changes, the .zarray does not.
+  python("import zarr\nz = zarr.open_array('" + dir.file("frames.zarr") +
+         "', mode='r+')\nz[5] = 0\n");
+  expect_one_line_failure(run_stillwater(analyze), "another input");
+}
+
+TEST_F(Store, AbsurdPictureSizeInTheStoreIsRefusedByReport) {
+  ASSERT_EQ(run_stillwater({"analyze", dir.file("in.mp4"), "--store", dir.file("run.zarr"), "-q"})
+                .exit_code,
+            0);
+  python("import json\np = '" + dir.file("run.zarr/.zattrs") +
+         "'\na = json.load(open(p))\na['input']['width'] = 1\na['input']['height'] = 100000000\n"
+         "json.dump(a, open(p, 'w'))\n");
+  // timeout: before the fix, report worked on such a picture for hours.
+  expect_one_line_failure(
+      run("timeout", {"60", SW_BINARY, "report", dir.file("run.zarr"), "-o", dir.file("r.html")}),
+      "invalid picture size");
 }
 
 }  // namespace
