@@ -317,10 +317,10 @@ TEST_F(Store, AbsurdPictureSizeInTheStoreIsRefusedByReport) {
   python("import json\np = '" + dir.file("run.zarr/.zattrs") +
          "'\na = json.load(open(p))\na['input']['width'] = 1\na['input']['height'] = 100000000\n"
          "json.dump(a, open(p, 'w'))\n");
-  // timeout: before the fix, report worked on such a picture for hours.
-  expect_one_line_failure(
-      run("timeout", {"60", SW_BINARY, "report", dir.file("run.zarr"), "-o", dir.file("r.html")}),
-      "invalid picture size");
+  // timeout: before the fix, report worked on such a picture for hours (and ignored SIGTERM).
+  expect_one_line_failure(run("timeout", {"-s", "KILL", "60", SW_BINARY, "report",
+                                          dir.file("run.zarr"), "-o", dir.file("r.html")}),
+                          "invalid picture size");
 }
 
 }  // namespace
