@@ -10,22 +10,17 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "support/file_text.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sw {
 namespace {
 
 namespace fs = std::filesystem;
+using test::read_text;
 
 // Above any pid_max (4194304 at most on Linux): such a process never exists.
 constexpr const char* kDeadPid = "4194999";
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void write_text(const fs::path& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;

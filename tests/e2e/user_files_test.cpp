@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "e2e/cli.hpp"
+#include "support/file_text.hpp"
 #include "support/synthetic_clip.hpp"
 #include "support/temp_dir.hpp"
 
@@ -18,13 +19,6 @@ namespace fs = std::filesystem;
 
 // Above any pid_max (4194304 at most on Linux): no such process ever runs.
 constexpr const char* kDeadPid = "4194999";
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class UserFiles : public ::testing::Test {
  protected:

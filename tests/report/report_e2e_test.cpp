@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "e2e/cli.hpp"
+#include "support/file_text.hpp"
 #include "support/synthetic_clip.hpp"
 #include "support/temp_dir.hpp"
 
@@ -85,13 +86,6 @@ TEST_F(Metrics, InputAloneStillWorks) {
   const auto m = nlohmann::json::parse(r.out);
   EXPECT_GT(m[0]["jitter"]["translation_px"].get<double>(), 2);
   EXPECT_LT(m[0]["stability"]["overall"].get<double>(), 0.5);
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // Headless Chromium as this machine runs it: no sandbox as root, no GPU, no background

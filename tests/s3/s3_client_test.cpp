@@ -23,14 +23,6 @@ using store::S3Client;
 using store::S3Config;
 using store::S3Url;
 
-S3Config config_for(const S3Server& server) {
-  S3Config c;
-  c.access_key = server.key();
-  c.secret_key = server.secret();
-  c.endpoint = server.endpoint();
-  return c;
-}
-
 Bytes random_bytes(std::size_t n, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   Bytes b(n);
@@ -100,7 +92,7 @@ class S3ClientTest : public ::testing::TestWithParam<S3Server::Kind> {
   void SetUp() override {
     server = S3Server::start(GetParam(), data.file("s3rver"), "TESTKEY", "TESTSECRET");
     if (!server) GTEST_SKIP() << S3Server::kSkipWithoutS3rver;
-    client = std::make_unique<S3Client>(config_for(*server));
+    client = std::make_unique<S3Client>(client_config(*server));
     if (GetParam() == S3Server::Kind::sigv4) client->create_bucket("bucket");
   }
   TempDir data;
@@ -170,7 +162,7 @@ TEST_P(S3ClientTest, ListsWithPrefixAndPages) {
   EXPECT_EQ(client->list("bucket", "run1").size(), 24u);
   EXPECT_TRUE(client->list("bucket", "nothing/").empty());
 
-  store::S3Backend backend(std::make_shared<S3Client>(config_for(*server)), {"bucket", "run1"});
+  store::S3Backend backend(std::make_shared<S3Client>(client_config(*server)), {"bucket", "run1"});
   EXPECT_FALSE(backend.empty());
   EXPECT_EQ(backend.list("k 00").size(), 10u);
   EXPECT_EQ(backend.list("").front(), "k 000&x");
@@ -182,7 +174,8 @@ TEST_P(S3ClientTest, ListsWithPrefixAndPages) {
   backend.remove("g/.zgroup");
   EXPECT_FALSE(backend.exists("g/.zgroup"));
   EXPECT_TRUE(
-      store::S3Backend(std::make_shared<S3Client>(config_for(*server)), {"bucket", "new"}).empty());
+      store::S3Backend(std::make_shared<S3Client>(client_config(*server)), {"bucket", "new"})
+          .empty());
 }
 
 TEST_P(S3ClientTest, MissingBucketIs404NoSuchBucket) {
@@ -203,9 +196,9 @@ INSTANTIATE_TEST_SUITE_P(Servers, S3ClientTest,
 
 TEST(S3ClientErrors, WrongSecretIsOneLine403NamingTheObject) {
   const auto server = S3Server::sigv4("TESTKEY", "TESTSECRET");
-  S3Client good(config_for(*server));
+  S3Client good(client_config(*server));
   good.create_bucket("bucket");
-  S3Config bad_config = config_for(*server);
+  S3Config bad_config = client_config(*server);
   bad_config.secret_key = "WRONG";
   S3Client bad(bad_config);
   const std::string e = error_of([&] { bad.put({"bucket", "x/y.bin"}, random_bytes(10, 1)); });
@@ -216,7 +209,7 @@ TEST(S3ClientErrors, WrongSecretIsOneLine403NamingTheObject) {
 
 TEST(S3ClientErrors, SessionTokenIsSignedAndSent) {
   const auto server = S3Server::sigv4("TESTKEY", "TESTSECRET");
-  S3Config c = config_for(*server);
+  S3Config c = client_config(*server);
   c.session_token = "token/with+chars=";
   S3Client client(c);
   client.create_bucket("bucket");

@@ -30,6 +30,8 @@
 #include <string>
 #include <vector>
 
+#include "store/s3_client.hpp"
+
 namespace sw::test {
 
 class S3Server {
@@ -161,5 +163,14 @@ class S3Server {
   int out_ = -1;
   int port_ = 0;
 };
+
+// A client's settings for this server: its endpoint and credentials, the rest as defaults.
+inline store::S3Config client_config(const S3Server& server) {
+  store::S3Config c;
+  c.access_key = server.key();
+  c.secret_key = server.secret();
+  c.endpoint = server.endpoint();
+  return c;
+}
 
 }  // namespace sw::test

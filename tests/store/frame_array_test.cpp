@@ -12,6 +12,7 @@
 #include "store/frame_array.hpp"
 #include "store/frame_color.hpp"
 #include "store/local_backend.hpp"
+#include "support/file_text.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sw::store {
@@ -19,11 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+using test::read_text;
 
 // Runs frame_array_compat.py; returns its stdout and fails the test on a non-zero exit.
 std::string run_python(const std::string& command, const fs::path& dir) {

@@ -10,6 +10,7 @@
 
 #include "store/local_backend.hpp"
 #include "store/zarr_array.hpp"
+#include "support/file_text.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sw::store {
@@ -17,6 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using test::read_text;
 
 struct Spec {
   std::string name, kind, codec;
@@ -148,11 +150,6 @@ json pattern_sum(const Spec& s) {
   }
   if (s.dtype == "<f8" || s.dtype == "<f4") return f;
   return i;
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // Runs zarr_compat.py; returns its stdout and fails the test on a non-zero exit.
