@@ -6,9 +6,12 @@
 # libraries are not instrumented).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# -O1: sanitized code at -O2 takes longer to compile for little gain in test time.
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1" \
-  -DCMAKE_C_FLAGS="-O1 -g1" -DSW_SANITIZE=address,undefined -DSW_BUILD_BENCH=OFF >/dev/null
+# -O1: sanitized code at -O2 takes longer to compile for little gain in test time. GCC 12's
+# -Wmaybe-uninitialized fires inside libstdc++'s <regex> when ASan instruments it (false
+# positives; the normal build, where the warning is on, is clean).
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=None \
+  -DCMAKE_CXX_FLAGS="-O1 -g1 -Wno-maybe-uninitialized" -DCMAKE_C_FLAGS="-O1 -g1" \
+  -DSW_SANITIZE=address,undefined -DSW_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan
 # OpenMPI and OpenCV keep allocations for the life of the process; LeakSanitizer would report
 # them as leaks of ours, so leak checking is off here (the fuzz runs keep it on).
