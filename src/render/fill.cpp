@@ -1,0 +1,333 @@
+#include "render/fill.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "core/error.hpp"
+#include "render/bilinear.hpp"
+#include "render/warp.hpp"
+
+namespace sw::render {
+
+namespace {
+
+// Widths in luma pixels, levels in 8-bit luma. Measured on the footage and the synthetic
+// clips (docs/architecture.md, "Full frame"): a band of 8 gives a few thousand samples per
+// frame for the match; a seam blended over 4 pixels no longer shows as a line; a static scene
+// (compression noise, small misregistration) differs by 2-6 levels per tile, a person
+// walking through the seam by 20 and more.
+constexpr int kBand = 8;
+constexpr int kFeather = 4;
+constexpr int kTile = 32;
+constexpr int kGhostLevel = 12;
+constexpr int kMinTileSamples = 16;   // fewer band pixels in a tile: no ghost decision
+constexpr int kMinMatchSamples = 64;  // fewer in the frame: no photometric match
+constexpr double kMinGain = 0.8, kMaxGain = 1.25;
+constexpr int kMaxChromaOffset = 32;
+
+std::uint8_t clamp_byte(long v) {
+  return static_cast<std::uint8_t>(std::clamp<long>(v, 0, 255));
+}
+
+// Output pixels x of row y whose source coordinate (map) lies inside [0, w-1] x [0, h-1].
+template <typename Interval>
+Interval inside_interval(const InverseAffine& map, int y, int src_w, int src_h, int out_w) {
+  double lo = 0, hi = out_w;
+  const auto clip = [&](double slope, double at0, double limit) {
+    if (slope == 0) {
+      if (at0 < 0 || at0 > limit) hi = lo;
+      return;
+    }
+    double a = -at0 / slope, b = (limit - at0) / slope;
+    if (a > b) std::swap(a, b);
+    lo = std::max(lo, std::ceil(a));
+    hi = std::min(hi, std::floor(b) + 1);
+  };
+  const auto& m = map.m;
+  clip(m[0], m[1] * y + m[2], src_w - 1);
+  clip(m[3], m[4] * y + m[5], src_h - 1);
+  hi = std::max(hi, lo);
+  return {static_cast<int>(std::clamp(lo, 0.0, double(out_w))),
+          static_cast<int>(std::clamp(hi, 0.0, double(out_w)))};
+}
+
+// Samples the source along output row y, pixels [first, last), into row[first, last).
+void warp_run(const PlaneView& src, const InverseAffine& map, int y, int first, int last,
+              std::uint8_t* row) {
+  InverseAffine run = map;
+  run.m[2] = map.m[0] * first + map.m[1] * y + map.m[2];
+  run.m[5] = map.m[3] * first + map.m[4] * y + map.m[5];
+  run.m[1] = run.m[4] = 0;  // one row: y is always 0 in the run's own grid
+  const MutablePlaneView dst{row + first, 0, last - first, 1, 1};
+  warp_plane_bilinear(src, dst, run, Border::replicate, 0);
+}
+
+// Calls f(first, last) for every run of consecutive x in [begin, end) with want(x).
+template <typename Want, typename F>
+void for_runs(int begin, int end, Want want, F f) {
+  int x = begin;
+  while (x < end) {
+    while (x < end && !want(x)) ++x;
+    const int first = x;
+    while (x < end && want(x)) ++x;
+    if (x > first) f(first, x);
+  }
+}
+
+void check_source(const FrameView& f, const MutableFrameView& out) {
+  for (int k = 0; k < 3; ++k) {
+    if (f.planes[k].data != nullptr && f.planes[k].bytes_per_sample != 1) {
+      throw Error("render", "fill: expected 8-bit neighbour planes, got " +
+                                std::to_string(f.planes[k].bytes_per_sample) + "-byte samples");
+    }
+  }
+  if (f.chroma_shift_x != out.chroma_shift_x || f.chroma_shift_y != out.chroma_shift_y) {
+    throw Error("render", "fill: expected a neighbour with the output's chroma subsampling");
+  }
+}
+
+}  // namespace
+
+FillCounts Filler::fill(std::span<const FillSource> sources, MutableFrameView& out) {
+  if (sources.empty() || sources[0].frame == nullptr) {
+    throw Error("render", "fill: expected the current frame as the first source");
+  }
+  if (sources.size() > 254) throw Error("render", "fill: expected at most 253 neighbours");
+  warp_frame(*sources[0].frame, sources[0].warp, WarpParams{Border::replicate, 0}, out);
+
+  const MutablePlaneView& luma = out.planes[0];
+  width_ = luma.width;
+  height_ = luma.height;
+  const auto pixels = static_cast<std::size_t>(width_) * static_cast<std::size_t>(height_);
+  labels_.assign(pixels, kLabelEmpty);
+  distance_.resize(pixels);
+  weight_.resize(pixels);
+  band_.resize(pixels);
+  scratch_.resize(pixels);
+  inside_.resize(static_cast<std::size_t>(height_));
+
+  const FrameView& current = *sources[0].frame;
+  const InverseAffine map = plane_map(sources[0].warp, 0, 0, current.planes[0], luma);
+  std::int64_t empty = 0;
+  for (int y = 0; y < height_; ++y) {
+    const auto in = inside_interval<Interval>(map, y, current.planes[0].width,
+                                              current.planes[0].height, width_);
+    std::uint8_t* row = labels_.data() + static_cast<std::ptrdiff_t>(y) * width_;
+    std::fill(row + in.first, row + in.last, std::uint8_t{0});
+    empty += width_ - (in.last - in.first);
+  }
+  for (std::size_t k = 1; k < sources.size() && empty > 0; ++k) {
+    if (sources[k].frame == nullptr) continue;
+    check_source(*sources[k].frame, out);
+    empty -= add_source(static_cast<std::uint8_t>(k), sources[k], out);
+  }
+
+  FillCounts counts;
+  for (const std::uint8_t label : labels_) {
+    if (label == 0) {
+      ++counts.current;
+    } else if (label == kLabelGhost) {
+      ++counts.ghost;
+    } else if (label == kLabelEmpty) {
+      ++counts.fallback;
+    } else {
+      ++counts.neighbour;
+    }
+  }
+  counts.fallback += counts.ghost;
+  return counts;
+}
+
+// Fills what is still empty from one neighbour; returns how many pixels left the empty state
+// (filled, or given up as ghosted).
+std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
+                                MutableFrameView& out) {
+  const FrameView& frame = *source.frame;
+  const MutablePlaneView& luma = out.planes[0];
+  const InverseAffine map = plane_map(source.warp, 0, 0, frame.planes[0], luma);
+  const auto at = [&](int y) { return static_cast<std::ptrdiff_t>(y) * width_; };
+
+  // The new pixels: empty and inside this source; the rows they span.
+  int y0 = height_, y1 = -1;
+  for (int y = 0; y < height_; ++y) {
+    Interval& in = inside_[static_cast<std::size_t>(y)];
+    in = inside_interval<Interval>(map, y, frame.planes[0].width, frame.planes[0].height, width_);
+    const std::uint8_t* row = labels_.data() + at(y);
+    if (std::find(row + in.first, row + in.last, kLabelEmpty) != row + in.last) {
+      y0 = std::min(y0, y);
+      y1 = y;
+    }
+  }
+  if (y1 < 0) return 0;
+  const int r0 = std::max(0, y0 - kBand), r1 = std::min(height_, y1 + kBand + 1);
+  const auto is_new = [&](int y, int x) {
+    const Interval& in = inside_[static_cast<std::size_t>(y)];
+    return x >= in.first && x < in.last && labels_[at(y) + x] == kLabelEmpty;
+  };
+
+  // L1 distance to the nearest new pixel, capped at kBand + 1 (two chamfer passes; exact for
+  // distances up to kBand, whose paths stay inside rows [r0, r1)).
+  constexpr std::uint8_t far = kBand + 1;
+  for (int y = r0; y < r1; ++y) {
+    std::uint8_t* d = distance_.data() + at(y);
+    const std::uint8_t* up = y > r0 ? d - width_ : nullptr;
+    for (int x = 0; x < width_; ++x) {
+      int v = is_new(y, x) ? 0 : far;
+      if (x > 0) v = std::min(v, d[x - 1] + 1);
+      if (up) v = std::min(v, up[x] + 1);
+      d[x] = static_cast<std::uint8_t>(std::min<int>(v, far));
+    }
+  }
+  for (int y = r1 - 1; y >= r0; --y) {
+    std::uint8_t* d = distance_.data() + at(y);
+    const std::uint8_t* down = y + 1 < r1 ? d + width_ : nullptr;
+    for (int x = width_ - 1; x >= 0; --x) {
+      int v = d[x];
+      if (x + 1 < width_) v = std::min(v, d[x + 1] + 1);
+      if (down) v = std::min(v, down[x] + 1);
+      d[x] = static_cast<std::uint8_t>(v);
+    }
+  }
+
+  // The band (filled pixels within kBand of new ones, inside this source) and the new pixels
+  // are what this source is sampled at.
+  const PlaneView& src = frame.planes[0];
+  double sx = 0, sy = 0, sxx = 0, syy = 0;
+  std::int64_t samples = 0;
+  for (int y = r0; y < r1; ++y) {
+    const Interval in = inside_[static_cast<std::size_t>(y)];
+    const std::uint8_t* labels = labels_.data() + at(y);
+    const std::uint8_t* d = distance_.data() + at(y);
+    std::uint8_t* band = band_.data() + at(y);
+    std::memset(band, 0, static_cast<std::size_t>(width_));
+    for (int x = in.first; x < in.last; ++x) band[x] = d[x] > 0 && d[x] <= kBand && labels[x] < kLabelGhost;
+    std::uint8_t* s = scratch_.data() + at(y);
+    for_runs(in.first, in.last, [&](int x) { return d[x] == 0 || band[x]; },
+             [&](int first, int last) { warp_run(src, map, y, first, last, s); });
+    const std::uint8_t* o = luma.data + static_cast<std::ptrdiff_t>(y) * luma.stride;
+    for (int x = in.first; x < in.last; ++x) {
+      if (!band[x]) continue;
+      sx += s[x];
+      sy += o[x];
+      sxx += double(s[x]) * s[x];
+      syy += double(o[x]) * o[x];
+      ++samples;
+    }
+  }
+
+  // Photometric match on the band: equal means and standard deviations.
+  double gain = 1, offset = 0;
+  if (samples >= kMinMatchSamples) {
+    const double n = static_cast<double>(samples);
+    const double mx = sx / n, my = sy / n;
+    const double vx = sxx / n - mx * mx, vy = syy / n - my * my;
+    if (vx > 1 && vy > 1) gain = std::clamp(std::sqrt(vy / vx), kMinGain, kMaxGain);
+    offset = my - gain * mx;
+  }
+  std::array<std::uint8_t, 256> match{};
+  for (int v = 0; v < 256; ++v) match[v] = clamp_byte(std::lround(gain * v + offset));
+
+  // Ghost test per tile, on the band.
+  const int tiles_x = (width_ + kTile - 1) / kTile;
+  const int t0 = r0 / kTile, t1 = (r1 + kTile - 1) / kTile;
+  tile_sum_.assign(static_cast<std::size_t>(tiles_x * (t1 - t0)), 0);
+  tile_count_.assign(tile_sum_.size(), 0);
+  const auto tile = [&](int y, int x) {
+    return static_cast<std::size_t>((y / kTile - t0) * tiles_x + x / kTile);
+  };
+  for (int y = r0; y < r1; ++y) {
+    const Interval in = inside_[static_cast<std::size_t>(y)];
+    const std::uint8_t* band = band_.data() + at(y);
+    const std::uint8_t* s = scratch_.data() + at(y);
+    const std::uint8_t* o = luma.data + static_cast<std::ptrdiff_t>(y) * luma.stride;
+    for (int x = in.first; x < in.last; ++x) {
+      if (!band[x]) continue;
+      tile_sum_[tile(y, x)] += std::abs(int(match[s[x]]) - int(o[x]));
+      ++tile_count_[tile(y, x)];
+    }
+  }
+  const auto ghosted = [&](int y, int x) {
+    const std::size_t t = tile(y, x);
+    return tile_count_[t] >= kMinTileSamples && tile_sum_[t] > kGhostLevel * tile_count_[t];
+  };
+
+  // Luma: new pixels replaced (or given up), the seam feathered; the weights for chroma.
+  std::int64_t resolved = 0;
+  for (int y = r0; y < r1; ++y) {
+    const Interval in = inside_[static_cast<std::size_t>(y)];
+    std::uint8_t* labels = labels_.data() + at(y);
+    const std::uint8_t* d = distance_.data() + at(y);
+    const std::uint8_t* band = band_.data() + at(y);
+    const std::uint8_t* s = scratch_.data() + at(y);
+    std::uint8_t* w = weight_.data() + at(y);
+    std::uint8_t* o = luma.data + static_cast<std::ptrdiff_t>(y) * luma.stride;
+    std::memset(w, 0, static_cast<std::size_t>(width_));
+    for (int x = in.first; x < in.last; ++x) {
+      if (d[x] == 0) {
+        ++resolved;
+        if (ghosted(y, x)) {
+          labels[x] = kLabelGhost;
+        } else {
+          labels[x] = label;
+          o[x] = match[s[x]];
+          w[x] = 255;
+        }
+      } else if (band[x] && d[x] <= kFeather && !ghosted(y, x)) {
+        const int weight = 128 * (kFeather + 1 - d[x]) / (kFeather + 1);
+        o[x] = static_cast<std::uint8_t>((o[x] * (256 - weight) + match[s[x]] * weight + 128) >> 8);
+        w[x] = static_cast<std::uint8_t>(weight);
+      }
+    }
+  }
+
+  // Chroma: the same pixels at the subsampled positions, matched by an offset.
+  for (int k = 1; k < 3; ++k) {
+    const MutablePlaneView& plane = out.planes[k];
+    if (plane.data == nullptr || frame.planes[k].data == nullptr) continue;
+    const int shift_x = out.chroma_shift_x, shift_y = out.chroma_shift_y;
+    const InverseAffine cmap = plane_map(source.warp, shift_x, shift_y, frame.planes[k], plane);
+    const int c0 = r0 >> shift_y;
+    const int c1 = std::min(plane.height, (r1 + (1 << shift_y) - 1) >> shift_y);
+    const int cw = std::min(plane.width, (width_ + (1 << shift_x) - 1) >> shift_x);
+    std::int64_t sum = 0, count = 0;
+    for (int cy = c0; cy < c1; ++cy) {
+      const int y = std::min(cy << shift_y, height_ - 1);
+      const std::uint8_t* w = weight_.data() + at(y);
+      const std::uint8_t* band = band_.data() + at(y);
+      const auto lx = [&](int cx) { return std::min(cx << shift_x, width_ - 1); };
+      std::uint8_t* s = scratch_.data() + at(cy);  // a chroma row fits in a luma row
+      for_runs(0, cw, [&](int cx) { return w[lx(cx)] > 0 || band[lx(cx)]; },
+               [&](int first, int last) { warp_run(frame.planes[k], cmap, cy, first, last, s); });
+      const std::uint8_t* o = plane.data + static_cast<std::ptrdiff_t>(cy) * plane.stride;
+      for (int cx = 0; cx < cw; ++cx) {
+        if (band[lx(cx)]) {
+          sum += int(o[cx]) - int(s[cx]);
+          ++count;
+        }
+      }
+    }
+    const long shift = count >= kMinMatchSamples
+                           ? std::clamp<long>(std::lround(double(sum) / double(count)),
+                                              -kMaxChromaOffset, kMaxChromaOffset)
+                           : 0;
+    for (int cy = c0; cy < c1; ++cy) {
+      const int y = std::min(cy << shift_y, height_ - 1);
+      const std::uint8_t* w = weight_.data() + at(y);
+      const std::uint8_t* s = scratch_.data() + at(cy);
+      std::uint8_t* o = plane.data + static_cast<std::ptrdiff_t>(cy) * plane.stride;
+      for (int cx = 0; cx < cw; ++cx) {
+        const int weight = w[std::min(cx << shift_x, width_ - 1)];
+        if (weight == 0) continue;
+        const int v = clamp_byte(s[cx] + shift);
+        o[cx] = weight == 255 ? static_cast<std::uint8_t>(v)
+                              : static_cast<std::uint8_t>((o[cx] * (256 - weight) + v * weight + 128) >> 8);
+      }
+    }
+  }
+  return resolved;
+}
+
+}  // namespace sw::render
