@@ -75,7 +75,8 @@ int cmd_stabilize(std::span<char* const> argv) {
   if (args.given("--path-csv"))
     write_path_csv(args.text("--path-csv"), run, analysis.motions, path);
   const std::vector<Transform2D> camera = exec::camera_transforms(path.trajectory);
-  const auto rendered = render_pass(run, options, path.correction, {camera, path.cut}, output, bars);
+  const auto rendered =
+      render_pass(run, options, path.correction, {camera, path.cut}, output, bars);
 
   if (!quiet) {
     const auto frames = static_cast<std::int64_t>(analysis.motions.size());

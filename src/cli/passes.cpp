@@ -53,8 +53,8 @@ exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& opt
                                 std::span<const Transform2D> corrections,
                                 const exec::FillPath& fill, const std::string& output, bool bars) {
   ProgressBar bar("render ", static_cast<std::int64_t>(run.index.size()), bars);
-  auto out = exec::render(run, options, corrections, fill, output,
-                          [&](std::int64_t n) { bar.update(n); });
+  auto out =
+      exec::render(run, options, corrections, fill, output, [&](std::int64_t n) { bar.update(n); });
   bar.finish();
   warn_run(run.input, run.warnings);
   warn_run(run.input, out.warnings);

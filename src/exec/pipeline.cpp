@@ -322,9 +322,8 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
 
   std::optional<PieceDir> scratch;
   if (run.store) {
-    run.store->begin_render(
-        render_key({options.warp, options.encode, run.plan, corrections, fill,
-                    std::string(build_id())}));
+    run.store->begin_render(render_key(
+        {options.warp, options.encode, run.plan, corrections, fill, std::string(build_id())}));
     job.piece_path = [&](std::int64_t k) { return run.store->piece_scratch_path(k); };
     job.piece_done = [&](std::int64_t k) { return run.store->piece_done(k); };
     job.piece_finished = [&](std::int64_t k) { run.store->publish_piece(k); };

@@ -79,7 +79,8 @@ void fill_sources(const RenderRun& run, std::span<const std::int64_t> shot, std:
     for (const std::int64_t j : {i - d, i + d}) {
       if (j < 0 || j >= n || shot[at(j)] != shot[at(i)]) continue;
       const FrameView* f = w.ring.find(j);
-      if (f) w.sources.push_back({f, render::compose(to_output, render::inverse(run.camera[at(j)]))});
+      if (f)
+        w.sources.push_back({f, render::compose(to_output, render::inverse(run.camera[at(j)]))});
     }
   }
 }

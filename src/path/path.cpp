@@ -105,7 +105,8 @@ Transform2D correction_to(const Vec3& smoothed, const Vec3& camera, double zoom)
 
 PathResult plan_path(std::span<const Motion> motions, const PathParams& params, FrameSize frame) {
   validate(params);
-  const bool needs_frame = (params.crop != Crop::none && params.crop != Crop::fill) || params.smoother == SmootherKind::l1;
+  const bool needs_frame = (params.crop != Crop::none && params.crop != Crop::fill) ||
+                           params.smoother == SmootherKind::l1;
   check(!needs_frame || (frame.width >= 2 && frame.height >= 2),
         "a frame size for crop modes other than none and for the l1 smoother",
         std::to_string(frame.width) + "x" + std::to_string(frame.height));

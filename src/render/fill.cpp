@@ -22,8 +22,10 @@ namespace {
 constexpr int kBand = 8;
 constexpr int kFeather = 4;
 constexpr int kTile = 32;
-constexpr int kGhostLevel = 12;
-constexpr int kMinTileSamples = 16;   // fewer band pixels in a tile: no ghost decision
+constexpr int kCell = 8;              // the ghost test compares kCell x kCell means
+constexpr int kGhostLevel = 12;       // mean |difference| of the cell means in a tile
+constexpr int kMinCellSamples = 8;    // fewer band pixels in a cell: left out
+constexpr int kMinTileSamples = 32;   // fewer band pixels in a tile: no ghost decision
 constexpr int kMinMatchSamples = 64;  // fewer in the frame: no photometric match
 constexpr double kMinGain = 0.8, kMaxGain = 1.25;
 constexpr int kMaxChromaOffset = 32;
@@ -142,7 +144,8 @@ FillCounts Filler::fill(std::span<const FillSource> sources, MutableFrameView& o
 }
 
 // Fills what is still empty from one neighbour; returns how many pixels left the empty state
-// (filled, or given up as ghosted).
+// (filled, or given up as ghosted). Works inside the bounding box of the new pixels grown by
+// kBand, so the last few uncovered corners cost little.
 std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
                                 MutableFrameView& out) {
   const FrameView& frame = *source.frame;
@@ -150,33 +153,44 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
   const InverseAffine map = plane_map(source.warp, 0, 0, frame.planes[0], luma);
   const auto at = [&](int y) { return static_cast<std::ptrdiff_t>(y) * width_; };
 
-  // The new pixels: empty and inside this source; the rows they span.
-  int y0 = height_, y1 = -1;
+  // The new pixels: empty and inside this source; their bounding box.
+  int y0 = height_, y1 = -1, x0 = width_, x1 = -1;
   for (int y = 0; y < height_; ++y) {
     Interval& in = inside_[static_cast<std::size_t>(y)];
     in = inside_interval<Interval>(map, y, frame.planes[0].width, frame.planes[0].height, width_);
     const std::uint8_t* row = labels_.data() + at(y);
-    if (std::find(row + in.first, row + in.last, kLabelEmpty) != row + in.last) {
-      y0 = std::min(y0, y);
-      y1 = y;
-    }
+    const std::uint8_t* first = std::find(row + in.first, row + in.last, kLabelEmpty);
+    if (first == row + in.last) continue;
+    int last = in.last - 1;
+    while (row[last] != kLabelEmpty) --last;
+    y0 = std::min(y0, y);
+    y1 = y;
+    x0 = std::min(x0, static_cast<int>(first - row));
+    x1 = std::max(x1, last);
   }
   if (y1 < 0) return 0;
   const int r0 = std::max(0, y0 - kBand), r1 = std::min(height_, y1 + kBand + 1);
+  const int q0 = std::max(0, x0 - kBand), q1 = std::min(width_, x1 + kBand + 1);
+  // Row y's pixels inside both the source and the box.
+  const auto span = [&](int y) {
+    const Interval& in = inside_[static_cast<std::size_t>(y)];
+    return Interval{std::max(in.first, q0),
+                    std::max(std::max(in.first, q0), std::min(in.last, q1))};
+  };
   const auto is_new = [&](int y, int x) {
     const Interval& in = inside_[static_cast<std::size_t>(y)];
     return x >= in.first && x < in.last && labels_[at(y) + x] == kLabelEmpty;
   };
 
   // L1 distance to the nearest new pixel, capped at kBand + 1 (two chamfer passes; exact for
-  // distances up to kBand, whose paths stay inside rows [r0, r1)).
+  // distances up to kBand, whose paths stay inside the box).
   constexpr std::uint8_t far = kBand + 1;
   for (int y = r0; y < r1; ++y) {
     std::uint8_t* d = distance_.data() + at(y);
     const std::uint8_t* up = y > r0 ? d - width_ : nullptr;
-    for (int x = 0; x < width_; ++x) {
+    for (int x = q0; x < q1; ++x) {
       int v = is_new(y, x) ? 0 : far;
-      if (x > 0) v = std::min(v, d[x - 1] + 1);
+      if (x > q0) v = std::min(v, d[x - 1] + 1);
       if (up) v = std::min(v, up[x] + 1);
       d[x] = static_cast<std::uint8_t>(std::min<int>(v, far));
     }
@@ -184,87 +198,110 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
   for (int y = r1 - 1; y >= r0; --y) {
     std::uint8_t* d = distance_.data() + at(y);
     const std::uint8_t* down = y + 1 < r1 ? d + width_ : nullptr;
-    for (int x = width_ - 1; x >= 0; --x) {
+    for (int x = q1 - 1; x >= q0; --x) {
       int v = d[x];
-      if (x + 1 < width_) v = std::min(v, d[x + 1] + 1);
+      if (x + 1 < q1) v = std::min(v, d[x + 1] + 1);
       if (down) v = std::min(v, down[x] + 1);
       d[x] = static_cast<std::uint8_t>(v);
     }
   }
 
   // The band (filled pixels within kBand of new ones, inside this source) and the new pixels
-  // are what this source is sampled at.
+  // are what this source is sampled at. The band's samples are summed per kCell x kCell cell.
   const PlaneView& src = frame.planes[0];
-  double sx = 0, sy = 0, sxx = 0, syy = 0;
-  std::int64_t samples = 0;
+  const int cells_x = (width_ + kCell - 1) / kCell;
+  const int cell_y0 = r0 / kCell, cell_y1 = (r1 + kCell - 1) / kCell;
+  cell_.assign(static_cast<std::size_t>(cells_x * (cell_y1 - cell_y0)), Cell{});
+  const auto cell = [&](int y, int x) -> Cell& {
+    return cell_[static_cast<std::size_t>((y / kCell - cell_y0) * cells_x + x / kCell)];
+  };
   for (int y = r0; y < r1; ++y) {
-    const Interval in = inside_[static_cast<std::size_t>(y)];
+    const Interval in = span(y);
     const std::uint8_t* labels = labels_.data() + at(y);
     const std::uint8_t* d = distance_.data() + at(y);
     std::uint8_t* band = band_.data() + at(y);
-    std::memset(band, 0, static_cast<std::size_t>(width_));
-    for (int x = in.first; x < in.last; ++x) band[x] = d[x] > 0 && d[x] <= kBand && labels[x] < kLabelGhost;
+    std::memset(band + q0, 0, static_cast<std::size_t>(q1 - q0));
+    for (int x = in.first; x < in.last; ++x)
+      band[x] = d[x] > 0 && d[x] <= kBand && labels[x] < kLabelGhost;
     std::uint8_t* s = scratch_.data() + at(y);
-    for_runs(in.first, in.last, [&](int x) { return d[x] == 0 || band[x]; },
-             [&](int first, int last) { warp_run(src, map, y, first, last, s); });
+    for_runs(
+        in.first, in.last, [&](int x) { return d[x] == 0 || band[x]; },
+        [&](int first, int last) { warp_run(src, map, y, first, last, s); });
     const std::uint8_t* o = luma.data + static_cast<std::ptrdiff_t>(y) * luma.stride;
     for (int x = in.first; x < in.last; ++x) {
       if (!band[x]) continue;
-      sx += s[x];
-      sy += o[x];
-      sxx += double(s[x]) * s[x];
-      syy += double(o[x]) * o[x];
-      ++samples;
+      Cell& c = cell(y, x);
+      c.s += s[x];
+      c.o += o[x];
+      c.ss += s[x] * s[x];
+      c.oo += o[x] * o[x];
+      ++c.count;
     }
   }
 
-  // Photometric match on the band: equal means and standard deviations.
+  // Photometric match (equal means and standard deviations over the band) and the ghost test
+  // per tile (the mean |difference| of the matched cell means), in two rounds: the second
+  // match leaves out the tiles the first round found ghosted, so that a subject in the band
+  // does not bend the match of the rest.
+  constexpr int kCellsPerTile = kTile / kCell;
+  const int tiles_x = (cells_x + kCellsPerTile - 1) / kCellsPerTile;
+  const int tile_y0 = cell_y0 / kCellsPerTile;
+  const int tile_y1 = (cell_y1 + kCellsPerTile - 1) / kCellsPerTile;
+  tile_ghost_.assign(static_cast<std::size_t>(tiles_x * (tile_y1 - tile_y0)), 0);
+  const auto tile_of_cell = [&](int cy, int cx) {
+    return static_cast<std::size_t>((cy / kCellsPerTile - tile_y0) * tiles_x + cx / kCellsPerTile);
+  };
   double gain = 1, offset = 0;
-  if (samples >= kMinMatchSamples) {
-    const double n = static_cast<double>(samples);
-    const double mx = sx / n, my = sy / n;
-    const double vx = sxx / n - mx * mx, vy = syy / n - my * my;
-    if (vx > 1 && vy > 1) gain = std::clamp(std::sqrt(vy / vx), kMinGain, kMaxGain);
-    offset = my - gain * mx;
+  for (int round = 0; round < 2; ++round) {
+    std::int64_t n = 0, sx = 0, sy = 0, sxx = 0, syy = 0;
+    for (int cy = cell_y0; cy < cell_y1; ++cy) {
+      for (int cx = 0; cx < cells_x; ++cx) {
+        const Cell& c = cell_[static_cast<std::size_t>((cy - cell_y0) * cells_x + cx)];
+        if (c.count == 0 || tile_ghost_[tile_of_cell(cy, cx)]) continue;
+        n += c.count, sx += c.s, sy += c.o, sxx += c.ss, syy += c.oo;
+      }
+    }
+    gain = 1, offset = 0;
+    if (n >= kMinMatchSamples) {
+      const double mx = double(sx) / double(n), my = double(sy) / double(n);
+      const double vx = double(sxx) / double(n) - mx * mx, vy = double(syy) / double(n) - my * my;
+      if (vx > 1 && vy > 1) gain = std::clamp(std::sqrt(vy / vx), kMinGain, kMaxGain);
+      offset = my - gain * mx;
+    }
+    tile_sum_.assign(tile_ghost_.size(), 0);
+    tile_count_.assign(tile_ghost_.size(), 0);
+    for (int cy = cell_y0; cy < cell_y1; ++cy) {
+      for (int cx = 0; cx < cells_x; ++cx) {
+        const Cell& c = cell_[static_cast<std::size_t>((cy - cell_y0) * cells_x + cx)];
+        if (c.count < kMinCellSamples) continue;
+        // Weighted by the samples: |mean difference| * count = |sum difference|.
+        const std::size_t t = tile_of_cell(cy, cx);
+        tile_sum_[t] += std::abs(gain * double(c.s) + offset * double(c.count) - double(c.o));
+        tile_count_[t] += double(c.count);
+      }
+    }
+    for (std::size_t t = 0; t < tile_ghost_.size(); ++t) {
+      tile_ghost_[t] =
+          tile_count_[t] >= kMinTileSamples && tile_sum_[t] > kGhostLevel * tile_count_[t];
+    }
   }
   std::array<std::uint8_t, 256> match{};
   for (int v = 0; v < 256; ++v) match[v] = clamp_byte(std::lround(gain * v + offset));
-
-  // Ghost test per tile, on the band.
-  const int tiles_x = (width_ + kTile - 1) / kTile;
-  const int t0 = r0 / kTile, t1 = (r1 + kTile - 1) / kTile;
-  tile_sum_.assign(static_cast<std::size_t>(tiles_x * (t1 - t0)), 0);
-  tile_count_.assign(tile_sum_.size(), 0);
-  const auto tile = [&](int y, int x) {
-    return static_cast<std::size_t>((y / kTile - t0) * tiles_x + x / kTile);
-  };
-  for (int y = r0; y < r1; ++y) {
-    const Interval in = inside_[static_cast<std::size_t>(y)];
-    const std::uint8_t* band = band_.data() + at(y);
-    const std::uint8_t* s = scratch_.data() + at(y);
-    const std::uint8_t* o = luma.data + static_cast<std::ptrdiff_t>(y) * luma.stride;
-    for (int x = in.first; x < in.last; ++x) {
-      if (!band[x]) continue;
-      tile_sum_[tile(y, x)] += std::abs(int(match[s[x]]) - int(o[x]));
-      ++tile_count_[tile(y, x)];
-    }
-  }
   const auto ghosted = [&](int y, int x) {
-    const std::size_t t = tile(y, x);
-    return tile_count_[t] >= kMinTileSamples && tile_sum_[t] > kGhostLevel * tile_count_[t];
+    return tile_ghost_[static_cast<std::size_t>((y / kTile - tile_y0) * tiles_x + x / kTile)] != 0;
   };
 
   // Luma: new pixels replaced (or given up), the seam feathered; the weights for chroma.
   std::int64_t resolved = 0;
   for (int y = r0; y < r1; ++y) {
-    const Interval in = inside_[static_cast<std::size_t>(y)];
+    const Interval in = span(y);
     std::uint8_t* labels = labels_.data() + at(y);
     const std::uint8_t* d = distance_.data() + at(y);
     const std::uint8_t* band = band_.data() + at(y);
     const std::uint8_t* s = scratch_.data() + at(y);
     std::uint8_t* w = weight_.data() + at(y);
     std::uint8_t* o = luma.data + static_cast<std::ptrdiff_t>(y) * luma.stride;
-    std::memset(w, 0, static_cast<std::size_t>(width_));
+    std::memset(w + q0, 0, static_cast<std::size_t>(q1 - q0));
     for (int x = in.first; x < in.last; ++x) {
       if (d[x] == 0) {
         ++resolved;
@@ -283,26 +320,30 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
     }
   }
 
-  // Chroma: the same pixels at the subsampled positions, matched by an offset.
+  // Chroma: the same pixels at the subsampled positions (a chroma sample follows the luma
+  // pixel at its top-left), matched by an offset.
   for (int k = 1; k < 3; ++k) {
     const MutablePlaneView& plane = out.planes[k];
     if (plane.data == nullptr || frame.planes[k].data == nullptr) continue;
     const int shift_x = out.chroma_shift_x, shift_y = out.chroma_shift_y;
     const InverseAffine cmap = plane_map(source.warp, shift_x, shift_y, frame.planes[k], plane);
-    const int c0 = r0 >> shift_y;
-    const int c1 = std::min(plane.height, (r1 + (1 << shift_y) - 1) >> shift_y);
-    const int cw = std::min(plane.width, (width_ + (1 << shift_x) - 1) >> shift_x);
+    // Chroma rows and columns whose luma position lies in the box.
+    const int c0 = (r0 + (1 << shift_y) - 1) >> shift_y;
+    const int c1 = std::min(plane.height, ((r1 - 1) >> shift_y) + 1);
+    const int e0 = (q0 + (1 << shift_x) - 1) >> shift_x;
+    const int e1 = std::min(plane.width, ((q1 - 1) >> shift_x) + 1);
+    const auto lx = [&](int cx) { return cx << shift_x; };
     std::int64_t sum = 0, count = 0;
     for (int cy = c0; cy < c1; ++cy) {
-      const int y = std::min(cy << shift_y, height_ - 1);
+      const int y = cy << shift_y;
       const std::uint8_t* w = weight_.data() + at(y);
       const std::uint8_t* band = band_.data() + at(y);
-      const auto lx = [&](int cx) { return std::min(cx << shift_x, width_ - 1); };
       std::uint8_t* s = scratch_.data() + at(cy);  // a chroma row fits in a luma row
-      for_runs(0, cw, [&](int cx) { return w[lx(cx)] > 0 || band[lx(cx)]; },
-               [&](int first, int last) { warp_run(frame.planes[k], cmap, cy, first, last, s); });
+      for_runs(
+          e0, e1, [&](int cx) { return w[lx(cx)] > 0 || band[lx(cx)]; },
+          [&](int first, int last) { warp_run(frame.planes[k], cmap, cy, first, last, s); });
       const std::uint8_t* o = plane.data + static_cast<std::ptrdiff_t>(cy) * plane.stride;
-      for (int cx = 0; cx < cw; ++cx) {
+      for (int cx = e0; cx < e1; ++cx) {
         if (band[lx(cx)]) {
           sum += int(o[cx]) - int(s[cx]);
           ++count;
@@ -314,16 +355,16 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
                                               -kMaxChromaOffset, kMaxChromaOffset)
                            : 0;
     for (int cy = c0; cy < c1; ++cy) {
-      const int y = std::min(cy << shift_y, height_ - 1);
-      const std::uint8_t* w = weight_.data() + at(y);
+      const std::uint8_t* w = weight_.data() + at(cy << shift_y);
       const std::uint8_t* s = scratch_.data() + at(cy);
       std::uint8_t* o = plane.data + static_cast<std::ptrdiff_t>(cy) * plane.stride;
-      for (int cx = 0; cx < cw; ++cx) {
-        const int weight = w[std::min(cx << shift_x, width_ - 1)];
+      for (int cx = e0; cx < e1; ++cx) {
+        const int weight = w[lx(cx)];
         if (weight == 0) continue;
         const int v = clamp_byte(s[cx] + shift);
-        o[cx] = weight == 255 ? static_cast<std::uint8_t>(v)
-                              : static_cast<std::uint8_t>((o[cx] * (256 - weight) + v * weight + 128) >> 8);
+        o[cx] = weight == 255
+                    ? static_cast<std::uint8_t>(v)
+                    : static_cast<std::uint8_t>((o[cx] * (256 - weight) + v * weight + 128) >> 8);
       }
     }
   }

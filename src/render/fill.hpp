@@ -16,10 +16,11 @@
 //     the empty area, not the frame). On that band:
 //       - photometric match: a gain (ratio of standard deviations, clamped to [0.8, 1.25]) and
 //         offset for luma, an offset for each chroma plane, so that a neighbour exposed
-//         differently does not show as a step;
-//       - ghosting: per 32x32 tile, the mean absolute luma difference between the matched
-//         neighbour and what is already there; above kGhostLevel the neighbour disagrees (a
-//         moving subject, a parallax edge) and the tile's empty pixels are left to the
+//         differently does not show as a step (estimated again without the ghosted tiles);
+//       - ghosting: per 32x32 tile, the mean absolute difference between the 8x8 means of the
+//         matched neighbour and of what is already there (means, so that fine texture one pixel
+//         off does not count, a subject that is not there does); above kGhostLevel the neighbour
+//         disagrees (a moving subject, a parallax edge) and the tile's empty pixels are left to the
 //         fallback instead (and no later neighbour fills them either: farther frames would
 //         disagree more);
 //       - seams are feathered: filled pixels within kFeather of newly filled ones are blended
@@ -82,7 +83,12 @@ class Filler {
     int first = 0, last = 0;
   };
   std::vector<Interval> inside_;  // per luma row: where the source has a picture
-  std::vector<std::int64_t> tile_sum_, tile_count_;
+  struct Cell {  // sums over the band pixels of a cell: s = the neighbour, o = what is there
+    std::int64_t s = 0, o = 0, ss = 0, oo = 0, count = 0;
+  };
+  std::vector<Cell> cell_;
+  std::vector<double> tile_sum_, tile_count_;
+  std::vector<std::uint8_t> tile_ghost_;
 };
 
 }  // namespace sw::render

@@ -14,7 +14,8 @@ FrameRing::FrameRing(int capacity) {
 
 void FrameRing::put(const FrameView& frame) {
   if (frame.index < 0) throw Error("render", "expected a frame number >= 0");
-  Slot& slot = slots_[static_cast<std::size_t>(frame.index % static_cast<std::int64_t>(slots_.size()))];
+  Slot& slot =
+      slots_[static_cast<std::size_t>(frame.index % static_cast<std::int64_t>(slots_.size()))];
   slot.index = frame.index;
   slot.view = frame;
   slot.view.bit_depth = 8;
@@ -42,7 +43,8 @@ void FrameRing::clear() {
 
 const FrameView* FrameRing::find(std::int64_t index) const {
   if (index < 0) return nullptr;
-  const Slot& slot = slots_[static_cast<std::size_t>(index % static_cast<std::int64_t>(slots_.size()))];
+  const Slot& slot =
+      slots_[static_cast<std::size_t>(index % static_cast<std::int64_t>(slots_.size()))];
   return slot.index == index ? &slot.view : nullptr;
 }
 

@@ -61,7 +61,7 @@ void check_sizes(const FrameView& in, const MutableFrameView& out) {
 
 // Inverse map (output pixel -> input pixel) of one plane; see the file comment.
 InverseAffine plane_map(const Transform2D& t, int shift_x, int shift_y, const PlaneView& in,
-                          const MutablePlaneView& out) {
+                        const MutablePlaneView& out) {
   const double fx = 1 << shift_x;
   const double fy = 1 << shift_y;
   const double c = t.zoom * std::cos(t.da);
@@ -99,8 +99,8 @@ void warp_frame(const FrameView& in, const Transform2D& transform, const WarpPar
     const PlaneView src = plane_to_8bit(src_plane, in.bit_depth, deep_buffer, "render");
     const std::uint8_t black = k == 0 ? 16 : 128;  // limited range: Y 16, Cb/Cr 128
     warp_plane_bilinear(src, dst_plane,
-                        plane_map(transform, shift_x, shift_y, src_plane, dst_plane),
-                        params.border, black);
+                        plane_map(transform, shift_x, shift_y, src_plane, dst_plane), params.border,
+                        black);
   }
 }
 

@@ -66,7 +66,8 @@ TEST_F(RenderKeyTest, EveryWarpAndEncoderFieldChangesTheKey) {
     keys.insert(render_key({warp, e, plan, corrections, {}, build}));
     ++variants;
   }
-  EXPECT_EQ(variants, 1u + 2u + 6u);  // border, fill radius; encoder, crf, preset, threads, gop, simd cap
+  EXPECT_EQ(variants,
+            1u + 2u + 6u);  // border, fill radius; encoder, crf, preset, threads, gop, simd cap
   EXPECT_EQ(keys.size(), variants) << "a field left the key unchanged";
 }
 
