@@ -312,8 +312,10 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
   job.input = run.input;
   job.index = &run.index;
   job.corrections = corrections;
-  job.camera = fill.camera;
-  job.cut = fill.cut;
+  if (options.warp.fill_radius > 0) {  // only full frame needs them (and sends them to ranks)
+    job.camera = fill.camera;
+    job.cut = fill.cut;
+  }
   job.warp = options.warp;
   job.encode = options.encode;
   job.threads = options.threads;
