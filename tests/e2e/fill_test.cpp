@@ -163,5 +163,17 @@ TEST_F(FullFrame, OutputIsIndependentOfThreadsAndSegments) {
   }
 }
 
+// `render` from a store planned for full frame fills too (the store's path says so), and gives
+// the bytes of `stabilize`.
+TEST_F(FullFrame, RenderFromStoreFillsLikeStabilize) {
+  const std::string store = dir.file("run.zarr");
+  ASSERT_EQ(stabilize("stab", 1, 10, {"--store", store, "-q"}).exit_code, 0);
+  const auto rendered = run_stillwater({"render", dir.file("in.mp4"), "--store", store, "-o",
+                                        dir.file("again.mp4"), "--threads", "1",
+                                        "--segment-frames", "10", "-q"});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  EXPECT_TRUE(file_bytes(dir.file("again.mp4")) == file_bytes(dir.file("stab.mp4")));
+}
+
 }  // namespace
 }  // namespace sw::test
