@@ -144,8 +144,9 @@ FillCounts Filler::fill(std::span<const FillSource> sources, MutableFrameView& o
 }
 
 // Fills what is still empty from one neighbour; returns how many pixels left the empty state
-// (filled, or given up as ghosted). Works inside the bounding box of the new pixels grown by
-// kBand, so the last few uncovered corners cost little.
+// (filled, or given up as ghosted). Works only in the kTile x kTile tiles that hold new pixels
+// and the tiles around them (kBand < kTile), so a thin uncovered border costs in proportion
+// to its area, not the frame's.
 std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
                                 MutableFrameView& out) {
   const FrameView& frame = *source.frame;
@@ -153,56 +154,96 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
   const InverseAffine map = plane_map(source.warp, 0, 0, frame.planes[0], luma);
   const auto at = [&](int y) { return static_cast<std::ptrdiff_t>(y) * width_; };
 
-  // The new pixels: empty and inside this source; their bounding box.
-  int y0 = height_, y1 = -1, x0 = width_, x1 = -1;
+  // The tiles with new pixels (empty and inside this source).
+  const int tiles_w = (width_ + kTile - 1) / kTile, tiles_h = (height_ + kTile - 1) / kTile;
+  const auto tile_at = [&](int ty, int tx) { return static_cast<std::size_t>(ty * tiles_w + tx); };
+  has_new_.assign(static_cast<std::size_t>(tiles_w * tiles_h), 0);
+  bool any = false;
   for (int y = 0; y < height_; ++y) {
     Interval& in = inside_[static_cast<std::size_t>(y)];
     in = inside_interval<Interval>(map, y, frame.planes[0].width, frame.planes[0].height, width_);
     const std::uint8_t* row = labels_.data() + at(y);
-    const std::uint8_t* first = std::find(row + in.first, row + in.last, kLabelEmpty);
-    if (first == row + in.last) continue;
-    int last = in.last - 1;
-    while (row[last] != kLabelEmpty) --last;
-    y0 = std::min(y0, y);
-    y1 = y;
-    x0 = std::min(x0, static_cast<int>(first - row));
-    x1 = std::max(x1, last);
+    int x = in.first;
+    while (x < in.last) {
+      const void* hit = std::memchr(row + x, kLabelEmpty, static_cast<std::size_t>(in.last - x));
+      if (!hit) break;
+      const int tx = static_cast<int>(static_cast<const std::uint8_t*>(hit) - row) / kTile;
+      has_new_[tile_at(y / kTile, tx)] = 1;
+      any = true;
+      x = (tx + 1) * kTile;
+    }
   }
-  if (y1 < 0) return 0;
-  const int r0 = std::max(0, y0 - kBand), r1 = std::min(height_, y1 + kBand + 1);
-  const int q0 = std::max(0, x0 - kBand), q1 = std::min(width_, x1 + kBand + 1);
-  // Row y's pixels inside both the source and the box.
-  const auto span = [&](int y) {
+  if (!any) return 0;
+  // Grown by one tile: every pixel within kBand of a new pixel is in an active tile.
+  active_.assign(has_new_.size(), 0);
+  for (int ty = 0; ty < tiles_h; ++ty) {
+    for (int tx = 0; tx < tiles_w; ++tx) {
+      if (!has_new_[tile_at(ty, tx)]) continue;
+      for (int v = std::max(0, ty - 1); v <= std::min(tiles_h - 1, ty + 1); ++v)
+        for (int u = std::max(0, tx - 1); u <= std::min(tiles_w - 1, tx + 1); ++u)
+          active_[tile_at(v, u)] = 1;
+    }
+  }
+  // Per tile row, the active columns as merged pixel spans; the rows they cover.
+  tile_spans_.assign(static_cast<std::size_t>(tiles_h), {});
+  int r0 = height_, r1 = 0;
+  for (int ty = 0; ty < tiles_h; ++ty) {
+    auto& spans = tile_spans_[static_cast<std::size_t>(ty)];
+    for (int tx = 0; tx < tiles_w; ++tx) {
+      if (!active_[tile_at(ty, tx)]) continue;
+      const int first = tx * kTile, last = std::min(width_, (tx + 1) * kTile);
+      if (!spans.empty() && spans.back().last == first) {
+        spans.back().last = last;
+      } else {
+        spans.push_back({first, last});
+      }
+    }
+    if (!spans.empty()) {
+      r0 = std::min(r0, ty * kTile);
+      r1 = std::max(r1, std::min(height_, (ty + 1) * kTile));
+    }
+  }
+  const auto spans_of = [&](int y) -> const std::vector<Interval>& {
+    return tile_spans_[static_cast<std::size_t>(y / kTile)];
+  };
+  const auto active = [&](int y, int x) { return active_[tile_at(y / kTile, x / kTile)] != 0; };
+  // Calls f(first, last) for each active span of row y cut to the source's picture.
+  const auto for_inside = [&](int y, auto f) {
     const Interval& in = inside_[static_cast<std::size_t>(y)];
-    return Interval{std::max(in.first, q0),
-                    std::max(std::max(in.first, q0), std::min(in.last, q1))};
+    for (const Interval& sp : spans_of(y)) {
+      const int first = std::max(sp.first, in.first), last = std::min(sp.last, in.last);
+      if (first < last) f(first, last);
+    }
   };
   const auto is_new = [&](int y, int x) {
     const Interval& in = inside_[static_cast<std::size_t>(y)];
     return x >= in.first && x < in.last && labels_[at(y) + x] == kLabelEmpty;
   };
 
-  // L1 distance to the nearest new pixel, capped at kBand + 1 (two chamfer passes; exact for
-  // distances up to kBand, whose paths stay inside the box).
+  // L1 distance to the nearest new pixel, capped at kBand + 1, in the active tiles (two
+  // chamfer passes; outside them counts as far, which is exact up to kBand: such paths stay
+  // inside the active tiles).
   constexpr std::uint8_t far = kBand + 1;
   for (int y = r0; y < r1; ++y) {
     std::uint8_t* d = distance_.data() + at(y);
-    const std::uint8_t* up = y > r0 ? d - width_ : nullptr;
-    for (int x = q0; x < q1; ++x) {
-      int v = is_new(y, x) ? 0 : far;
-      if (x > q0) v = std::min(v, d[x - 1] + 1);
-      if (up) v = std::min(v, up[x] + 1);
-      d[x] = static_cast<std::uint8_t>(std::min<int>(v, far));
+    for (const Interval& sp : spans_of(y)) {
+      for (int x = sp.first; x < sp.last; ++x) {
+        int v = is_new(y, x) ? 0 : far;
+        if (x > sp.first) v = std::min(v, d[x - 1] + 1);
+        if (y > 0 && active(y - 1, x)) v = std::min(v, d[x - width_] + 1);
+        d[x] = static_cast<std::uint8_t>(std::min<int>(v, far));
+      }
     }
   }
   for (int y = r1 - 1; y >= r0; --y) {
     std::uint8_t* d = distance_.data() + at(y);
-    const std::uint8_t* down = y + 1 < r1 ? d + width_ : nullptr;
-    for (int x = q1 - 1; x >= q0; --x) {
-      int v = d[x];
-      if (x + 1 < q1) v = std::min(v, d[x + 1] + 1);
-      if (down) v = std::min(v, down[x] + 1);
-      d[x] = static_cast<std::uint8_t>(v);
+    for (const Interval& sp : spans_of(y)) {
+      for (int x = sp.last - 1; x >= sp.first; --x) {
+        int v = d[x];
+        if (x + 1 < sp.last) v = std::min(v, d[x + 1] + 1);
+        if (y + 1 < height_ && active(y + 1, x)) v = std::min(v, d[x + width_] + 1);
+        d[x] = static_cast<std::uint8_t>(v);
+      }
     }
   }
 
@@ -216,27 +257,29 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
     return cell_[static_cast<std::size_t>((y / kCell - cell_y0) * cells_x + x / kCell)];
   };
   for (int y = r0; y < r1; ++y) {
-    const Interval in = span(y);
     const std::uint8_t* labels = labels_.data() + at(y);
     const std::uint8_t* d = distance_.data() + at(y);
     std::uint8_t* band = band_.data() + at(y);
-    std::memset(band + q0, 0, static_cast<std::size_t>(q1 - q0));
-    for (int x = in.first; x < in.last; ++x)
-      band[x] = d[x] > 0 && d[x] <= kBand && labels[x] < kLabelGhost;
+    for (const Interval& sp : spans_of(y))
+      std::memset(band + sp.first, 0, static_cast<std::size_t>(sp.last - sp.first));
     std::uint8_t* s = scratch_.data() + at(y);
-    for_runs(
-        in.first, in.last, [&](int x) { return d[x] == 0 || band[x]; },
-        [&](int first, int last) { warp_run(src, map, y, first, last, s); });
     const std::uint8_t* o = luma.data + static_cast<std::ptrdiff_t>(y) * luma.stride;
-    for (int x = in.first; x < in.last; ++x) {
-      if (!band[x]) continue;
-      Cell& c = cell(y, x);
-      c.s += s[x];
-      c.o += o[x];
-      c.ss += s[x] * s[x];
-      c.oo += o[x] * o[x];
-      ++c.count;
-    }
+    for_inside(y, [&](int first, int last) {
+      for (int x = first; x < last; ++x)
+        band[x] = d[x] > 0 && d[x] <= kBand && labels[x] < kLabelGhost;
+      for_runs(
+          first, last, [&](int x) { return d[x] == 0 || band[x]; },
+          [&](int a, int b) { warp_run(src, map, y, a, b, s); });
+      for (int x = first; x < last; ++x) {
+        if (!band[x]) continue;
+        Cell& c = cell(y, x);
+        c.s += s[x];
+        c.o += o[x];
+        c.ss += s[x] * s[x];
+        c.oo += o[x] * o[x];
+        ++c.count;
+      }
+    });
   }
 
   // Photometric match (equal means and standard deviations over the band) and the ghost test
@@ -294,30 +337,33 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
   // Luma: new pixels replaced (or given up), the seam feathered; the weights for chroma.
   std::int64_t resolved = 0;
   for (int y = r0; y < r1; ++y) {
-    const Interval in = span(y);
     std::uint8_t* labels = labels_.data() + at(y);
     const std::uint8_t* d = distance_.data() + at(y);
     const std::uint8_t* band = band_.data() + at(y);
     const std::uint8_t* s = scratch_.data() + at(y);
     std::uint8_t* w = weight_.data() + at(y);
     std::uint8_t* o = luma.data + static_cast<std::ptrdiff_t>(y) * luma.stride;
-    std::memset(w + q0, 0, static_cast<std::size_t>(q1 - q0));
-    for (int x = in.first; x < in.last; ++x) {
-      if (d[x] == 0) {
-        ++resolved;
-        if (ghosted(y, x)) {
-          labels[x] = kLabelGhost;
-        } else {
-          labels[x] = label;
-          o[x] = match[s[x]];
-          w[x] = 255;
+    for (const Interval& sp : spans_of(y))
+      std::memset(w + sp.first, 0, static_cast<std::size_t>(sp.last - sp.first));
+    for_inside(y, [&](int first, int last) {
+      for (int x = first; x < last; ++x) {
+        if (d[x] == 0) {
+          ++resolved;
+          if (ghosted(y, x)) {
+            labels[x] = kLabelGhost;
+          } else {
+            labels[x] = label;
+            o[x] = match[s[x]];
+            w[x] = 255;
+          }
+        } else if (band[x] && d[x] <= kFeather && !ghosted(y, x)) {
+          const int weight = 128 * (kFeather + 1 - d[x]) / (kFeather + 1);
+          o[x] =
+              static_cast<std::uint8_t>((o[x] * (256 - weight) + match[s[x]] * weight + 128) >> 8);
+          w[x] = static_cast<std::uint8_t>(weight);
         }
-      } else if (band[x] && d[x] <= kFeather && !ghosted(y, x)) {
-        const int weight = 128 * (kFeather + 1 - d[x]) / (kFeather + 1);
-        o[x] = static_cast<std::uint8_t>((o[x] * (256 - weight) + match[s[x]] * weight + 128) >> 8);
-        w[x] = static_cast<std::uint8_t>(weight);
       }
-    }
+    });
   }
 
   // Chroma: the same pixels at the subsampled positions (a chroma sample follows the luma
@@ -327,28 +373,35 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
     if (plane.data == nullptr || frame.planes[k].data == nullptr) continue;
     const int shift_x = out.chroma_shift_x, shift_y = out.chroma_shift_y;
     const InverseAffine cmap = plane_map(source.warp, shift_x, shift_y, frame.planes[k], plane);
-    // Chroma rows and columns whose luma position lies in the box.
+    // Chroma rows and columns whose luma position lies in an active span.
     const int c0 = (r0 + (1 << shift_y) - 1) >> shift_y;
     const int c1 = std::min(plane.height, ((r1 - 1) >> shift_y) + 1);
-    const int e0 = (q0 + (1 << shift_x) - 1) >> shift_x;
-    const int e1 = std::min(plane.width, ((q1 - 1) >> shift_x) + 1);
     const auto lx = [&](int cx) { return cx << shift_x; };
+    const auto for_chroma = [&](int cy, auto f) {
+      for (const Interval& sp : spans_of(cy << shift_y)) {
+        const int e0 = (sp.first + (1 << shift_x) - 1) >> shift_x;
+        const int e1 = std::min(plane.width, ((sp.last - 1) >> shift_x) + 1);
+        if (e0 < e1) f(e0, e1);
+      }
+    };
     std::int64_t sum = 0, count = 0;
     for (int cy = c0; cy < c1; ++cy) {
       const int y = cy << shift_y;
       const std::uint8_t* w = weight_.data() + at(y);
       const std::uint8_t* band = band_.data() + at(y);
       std::uint8_t* s = scratch_.data() + at(cy);  // a chroma row fits in a luma row
-      for_runs(
-          e0, e1, [&](int cx) { return w[lx(cx)] > 0 || band[lx(cx)]; },
-          [&](int first, int last) { warp_run(frame.planes[k], cmap, cy, first, last, s); });
       const std::uint8_t* o = plane.data + static_cast<std::ptrdiff_t>(cy) * plane.stride;
-      for (int cx = e0; cx < e1; ++cx) {
-        if (band[lx(cx)]) {
-          sum += int(o[cx]) - int(s[cx]);
-          ++count;
+      for_chroma(cy, [&](int e0, int e1) {
+        for_runs(
+            e0, e1, [&](int cx) { return w[lx(cx)] > 0 || band[lx(cx)]; },
+            [&](int first, int last) { warp_run(frame.planes[k], cmap, cy, first, last, s); });
+        for (int cx = e0; cx < e1; ++cx) {
+          if (band[lx(cx)]) {
+            sum += int(o[cx]) - int(s[cx]);
+            ++count;
+          }
         }
-      }
+      });
     }
     const long shift = count >= kMinMatchSamples
                            ? std::clamp<long>(std::lround(double(sum) / double(count)),
@@ -358,14 +411,16 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
       const std::uint8_t* w = weight_.data() + at(cy << shift_y);
       const std::uint8_t* s = scratch_.data() + at(cy);
       std::uint8_t* o = plane.data + static_cast<std::ptrdiff_t>(cy) * plane.stride;
-      for (int cx = e0; cx < e1; ++cx) {
-        const int weight = w[lx(cx)];
-        if (weight == 0) continue;
-        const int v = clamp_byte(s[cx] + shift);
-        o[cx] = weight == 255
-                    ? static_cast<std::uint8_t>(v)
-                    : static_cast<std::uint8_t>((o[cx] * (256 - weight) + v * weight + 128) >> 8);
-      }
+      for_chroma(cy, [&](int e0, int e1) {
+        for (int cx = e0; cx < e1; ++cx) {
+          const int weight = w[lx(cx)];
+          if (weight == 0) continue;
+          const int v = clamp_byte(s[cx] + shift);
+          o[cx] = weight == 255
+                      ? static_cast<std::uint8_t>(v)
+                      : static_cast<std::uint8_t>((o[cx] * (256 - weight) + v * weight + 128) >> 8);
+        }
+      });
     }
   }
   return resolved;

@@ -89,6 +89,8 @@ class Filler {
   std::vector<Cell> cell_;
   std::vector<double> tile_sum_, tile_count_;
   std::vector<std::uint8_t> tile_ghost_;
+  std::vector<std::uint8_t> has_new_, active_;     // per kTile tile
+  std::vector<std::vector<Interval>> tile_spans_;  // per tile row: active columns
 };
 
 }  // namespace sw::render
