@@ -168,9 +168,9 @@ TEST_F(FullFrame, OutputIsIndependentOfThreadsAndSegments) {
 TEST_F(FullFrame, RenderFromStoreFillsLikeStabilize) {
   const std::string store = dir.file("run.zarr");
   ASSERT_EQ(stabilize("stab", 1, 10, {"--store", store, "-q"}).exit_code, 0);
-  const auto rendered = run_stillwater({"render", dir.file("in.mp4"), "--store", store, "-o",
-                                        dir.file("again.mp4"), "--threads", "1",
-                                        "--segment-frames", "10", "-q"});
+  const auto rendered =
+      run_stillwater({"render", dir.file("in.mp4"), "--store", store, "-o", dir.file("again.mp4"),
+                      "--threads", "1", "--segment-frames", "10", "-q"});
   ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
   EXPECT_TRUE(file_bytes(dir.file("again.mp4")) == file_bytes(dir.file("stab.mp4")));
 }
