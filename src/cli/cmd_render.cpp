@@ -88,19 +88,31 @@ int cmd_render(std::span<char* const> argv) {
     throw Error(options.store, "has no analysis yet (run `stillwater analyze` first)");
   }
   const auto frames = static_cast<std::int64_t>(run.index.size());
-  std::vector<Transform2D> corrections;
+  std::vector<Transform2D> corrections, camera;
+  std::vector<std::uint8_t> cut;
   if (replan) {
-    corrections = path_pass(run, options, run.store->read_motions()).correction;
+    path::PathResult path = path_pass(run, options, run.store->read_motions());
+    corrections = std::move(path.correction);
+    camera = exec::camera_transforms(path.trajectory);
+    cut = std::move(path.cut);
   } else {
     corrections = run.store->read_corrections(frames);
+    // The store's corrections were planned for full frame: render fills too.
+    if (run.store->attrs().value("/path/crop"_json_pointer, nlohmann::json()) == "fill")
+      options.warp.fill_radius = static_cast<int>(args.integer("--fill-radius"));
+    if (options.warp.fill_radius > 0) {
+      camera = exec::camera_transforms(run.store->read_trajectory(frames));
+      cut = run.store->read_cuts(frames);
+    }
   }
-  const auto rendered =
-      render_pass(run, options, corrections, output, !quiet && ProgressBar::stderr_is_terminal());
+  const auto rendered = render_pass(run, options, corrections, {camera, cut}, output,
+                                    !quiet && ProgressBar::stderr_is_terminal());
   if (!quiet) {
     std::printf("%s: %lld frames in %zu segments (%lld resumed); %.1f s (%.0f fps)\n",
                 output.c_str(), static_cast<long long>(rendered.frames), run.plan.segments.size(),
                 static_cast<long long>(rendered.resumed_segments), rendered.seconds,
                 rendered.frames / std::max(1e-9, rendered.seconds));
+    print_fill_summary(output, rendered);
   }
   report.finish();
   return 0;

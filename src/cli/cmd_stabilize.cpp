@@ -74,7 +74,9 @@ int cmd_stabilize(std::span<char* const> argv) {
   const path::PathResult path = path_pass(run, options, analysis.motions);
   if (args.given("--path-csv"))
     write_path_csv(args.text("--path-csv"), run, analysis.motions, path);
-  const auto rendered = render_pass(run, options, path.correction, output, bars);
+  const std::vector<Transform2D> camera = exec::camera_transforms(path.trajectory);
+  const auto rendered =
+      render_pass(run, options, path.correction, {camera, path.cut}, output, bars);
 
   if (!quiet) {
     const auto frames = static_cast<std::int64_t>(analysis.motions.size());
@@ -90,6 +92,7 @@ int cmd_stabilize(std::span<char* const> argv) {
         frames / std::max(1e-9, analysis.seconds), rendered.seconds,
         frames / std::max(1e-9, rendered.seconds), before.corner_px, after.corner_px,
         static_cast<long long>(outliers), static_cast<long long>(path.invalid_pairs));
+    print_fill_summary(output, rendered);
   }
   report.finish();
   if (args.flag("--metrics"))

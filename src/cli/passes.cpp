@@ -50,15 +50,36 @@ path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
 }
 
 exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,
-                                std::span<const Transform2D> corrections, const std::string& output,
-                                bool bars) {
+                                std::span<const Transform2D> corrections,
+                                const exec::FillPath& fill, const std::string& output, bool bars) {
   ProgressBar bar("render ", static_cast<std::int64_t>(run.index.size()), bars);
   auto out =
-      exec::render(run, options, corrections, output, [&](std::int64_t n) { bar.update(n); });
+      exec::render(run, options, corrections, fill, output, [&](std::int64_t n) { bar.update(n); });
   bar.finish();
   warn_run(run.input, run.warnings);
   warn_run(run.input, out.warnings);
   return out;
+}
+
+void print_fill_summary(const std::string& output, const exec::RenderOutcome& rendered) {
+  render::FillCounts sum;
+  std::int64_t frames = 0, with_fallback = 0;
+  for (const auto& c : rendered.fill) {
+    if (c.current + c.neighbour + c.fallback == 0) continue;  // rendered elsewhere or resumed
+    ++frames;
+    with_fallback += c.fallback > 0 ? 1 : 0;
+    sum.current += c.current;
+    sum.neighbour += c.neighbour;
+    sum.fallback += c.fallback;
+    sum.ghost += c.ghost;
+  }
+  if (frames == 0) return;
+  const double all = static_cast<double>(sum.current + sum.neighbour + sum.fallback);
+  std::printf(
+      "%s: full frame over %lld frames: %.2f %% of the pixels from neighbouring frames, %.3f %% "
+      "edge fallback (%.3f %% for ghosting), %lld frames with fallback\n",
+      output.c_str(), static_cast<long long>(frames), 100 * sum.neighbour / all,
+      100 * sum.fallback / all, 100 * sum.ghost / all, static_cast<long long>(with_fallback));
 }
 
 std::optional<int> start_mpi(const Args& args) {

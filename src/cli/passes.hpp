@@ -18,9 +18,15 @@ exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& 
 path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
                            const std::vector<Motion>& motions);
 
+// Full frame (--crop fill) also needs `fill` (exec/pipeline.hpp); its counts are summed up
+// on stdout unless quiet.
 exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,
-                                std::span<const Transform2D> corrections, const std::string& output,
-                                bool bars);
+                                std::span<const Transform2D> corrections,
+                                const exec::FillPath& fill, const std::string& output, bool bars);
+
+// Full frame: one line with the share of the pixels filled from neighbours and by the
+// fallback (nothing without fill counts).
+void print_fill_summary(const std::string& output, const exec::RenderOutcome& rendered);
 
 // MPI (--mpi, or started by mpirun/srun; see exec/mpi_session.hpp). On rank 0 and without MPI
 // returns nothing and the command runs (run_options_from then gives it the distributor). On

@@ -83,10 +83,14 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               "auto = the smallest zoom per shot that shows no pixel from outside "
                               "the frame, adaptive = a per-frame zoom that varies smoothly and "
                               "never shows one either, none = the fixed --zoom, the rest filled "
-                              "by --border",
-                              "auto", {"auto", "adaptive", "none"}));
-    t.push_back(
-        number_option("--zoom", "Z", "fixed zoom about the centre, for --crop none", "1.04", 1, 4));
+                              "by --border, fill = the path of auto but the full picture (zoom 1, "
+                              "or --zoom), the uncovered pixels filled from the frames around "
+                              "(--fill-radius)",
+                              "auto", {"auto", "adaptive", "none", "fill"}));
+    t.push_back(number_option("--zoom", "Z",
+                              "fixed zoom about the centre, for --crop none (default 1.04) and "
+                              "--crop fill (default 1)",
+                              "1.04", 1, 4));
     t.push_back(number_option("--crop-zoom", "Z",
                               "l1 smoother: the crop window (the output shrunk by Z, 1..4) the "
                               "path must keep inside every frame; a larger Z allows a smoother "
@@ -108,6 +112,11 @@ void append_options(std::vector<Option>& t, unsigned groups) {
   if (groups & kRenderGroup) {
     t.push_back(choice_option("--border", "MODE", "fill for pixels that fall outside the frame",
                               "black", {"black", "replicate", "mirror"}));
+    t.push_back(number_option("--fill-radius", "K",
+                              "--crop fill: fill from up to K frames before and after each "
+                              "frame (each worker holds 2K+1 decoded frames: 3.1 MB each at "
+                              "1080p)",
+                              "15", 1, 120));
     t.push_back(
         text_option("--encoder", "NAME", "video encoder (any libavcodec encoder)", "libx264"));
     t.push_back(number_option("--crf", "N", "encoder quality (libx264/libx265)", "20", 0, 51));
@@ -164,7 +173,10 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     const std::string crop = args.text("--crop");
     o.path.crop = crop == "adaptive" ? path::Crop::adaptive
                   : crop == "none"   ? path::Crop::none
+                  : crop == "fill"   ? path::Crop::fill
                                      : path::Crop::automatic;
+    // Full frame keeps the whole picture unless a zoom is asked for.
+    if (o.path.crop == path::Crop::fill && !args.given("--zoom")) o.path.zoom = 1;
     o.path.l1.crop_zoom = args.real("--crop-zoom");
     // The table's range is [0, 4]; below 1 only 0 (auto) means something.
     if (o.path.l1.crop_zoom > 0 && o.path.l1.crop_zoom < 1) {
@@ -181,6 +193,8 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.warp.border = border == "replicate" ? render::Border::replicate
                     : border == "mirror"  ? render::Border::mirror
                                           : render::Border::black;
+    const bool fill = (groups & kPathGroup) && args.text("--crop") == "fill";
+    o.warp.fill_radius = fill ? static_cast<int>(args.integer("--fill-radius")) : 0;
     o.encode.encoder = args.text("--encoder");
     o.encode.crf = static_cast<int>(args.integer("--crf"));
     o.encode.preset = args.text("--preset");

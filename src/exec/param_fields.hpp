@@ -32,7 +32,8 @@ constexpr auto fields();
 template <>
 constexpr auto fields<render::WarpParams>() {
   using P = render::WarpParams;
-  return std::tuple{Field<P, render::Border>{"border", &P::border}};
+  return std::tuple{Field<P, render::Border>{"border", &P::border},
+                    Field<P, int>{"fill_radius", &P::fill_radius}};
 }
 
 template <>

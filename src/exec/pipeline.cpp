@@ -80,6 +80,8 @@ const char* crop_name(path::Crop c) {
       return "adaptive";
     case path::Crop::none:
       return "none";
+    case path::Crop::fill:
+      return "fill";
   }
   return "?";
 }
@@ -141,6 +143,11 @@ std::string render_key(const RenderKey& k) {
     key["plan"].push_back({s.begin, s.end, s.decode_from, s.decode_to});
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(k.corrections.data());
   key["corrections"] = store::sha256_hex({bytes, k.corrections.size_bytes()});
+  if (k.warp.fill_radius > 0) {
+    const auto* camera = reinterpret_cast<const std::uint8_t*>(k.fill.camera.data());
+    key["camera"] = store::sha256_hex({camera, k.fill.camera.size_bytes()});
+    key["cut"] = store::sha256_hex({k.fill.cut.data(), k.fill.cut.size()});
+  }
   const std::string text = key.dump();
   return store::sha256_hex({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
 }
@@ -284,8 +291,8 @@ path::PathResult plan(Prepared& run, const RunOptions& options, std::span<const 
 }
 
 RenderOutcome render(Prepared& run, const RunOptions& options,
-                     std::span<const Transform2D> corrections, const std::string& output,
-                     const ProgressFn& progress) {
+                     std::span<const Transform2D> corrections, const FillPath& fill,
+                     const std::string& output, const ProgressFn& progress) {
   const auto start = std::chrono::steady_clock::now();
   if (run.zarr_frames) {
     throw Error(run.input, "is a Zarr frames array (luma only here); render needs the video");
@@ -305,6 +312,10 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
   job.input = run.input;
   job.index = &run.index;
   job.corrections = corrections;
+  if (options.warp.fill_radius > 0) {  // only full frame needs them (and sends them to ranks)
+    job.camera = fill.camera;
+    job.cut = fill.cut;
+  }
   job.warp = options.warp;
   job.encode = options.encode;
   job.threads = options.threads;
@@ -313,8 +324,8 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
 
   std::optional<PieceDir> scratch;
   if (run.store) {
-    run.store->begin_render(
-        render_key({options.warp, options.encode, run.plan, corrections, std::string(build_id())}));
+    run.store->begin_render(render_key(
+        {options.warp, options.encode, run.plan, corrections, fill, std::string(build_id())}));
     job.piece_path = [&](std::int64_t k) { return run.store->piece_scratch_path(k); };
     job.piece_done = [&](std::int64_t k) { return run.store->piece_done(k); };
     job.piece_finished = [&](std::int64_t k) { run.store->publish_piece(k); };
@@ -327,10 +338,18 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
   if (upload) upload->commit();
   RenderOutcome out;
   out.frames = stats.frames;
+  out.fill = stats.fill;
   out.resumed_segments = stats.resumed_segments;
   out.warnings = stats.warnings;
   out.seconds = seconds_since(start);
   return out;
+}
+
+std::vector<Transform2D> camera_transforms(std::span<const path::Vec3> trajectory) {
+  std::vector<Transform2D> camera;
+  camera.reserve(trajectory.size());
+  for (const auto& t : trajectory) camera.push_back({t.x, t.y, t.a, 1});
+  return camera;
 }
 
 std::vector<path::Vec3> measured_path(std::span<const Motion> motions) {

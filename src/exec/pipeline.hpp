@@ -25,6 +25,7 @@
 #include "io/video_transcoder.hpp"
 #include "motion/estimator.hpp"
 #include "path/path.hpp"
+#include "render/fill.hpp"
 #include "render/warp.hpp"
 #include "store/run_store.hpp"
 
@@ -102,15 +103,25 @@ path::PathResult plan(Prepared& run, const RunOptions& options, std::span<const 
 
 struct RenderOutcome {
   std::int64_t frames = 0;
+  std::vector<render::FillCounts> fill;  // full frame: per frame (RenderStats::fill)
   std::int64_t resumed_segments = 0;
   std::vector<std::string> warnings;
   double seconds = 0;
 };
 
 // Renders `output` with `corrections` (one per frame).
+// Full frame (options.warp.fill_radius > 0) also needs the camera path and the cuts (see
+// RenderRun in exec/render_runner.hpp).
+struct FillPath {
+  std::span<const Transform2D> camera;
+  std::span<const std::uint8_t> cut;
+};
 RenderOutcome render(Prepared& run, const RunOptions& options,
-                     std::span<const Transform2D> corrections, const std::string& output,
-                     const ProgressFn& progress = {});
+                     std::span<const Transform2D> corrections, const FillPath& fill,
+                     const std::string& output, const ProgressFn& progress = {});
+
+// The camera path as render's transforms (zoom 1), for FillPath.
+std::vector<Transform2D> camera_transforms(std::span<const path::Vec3> trajectory);
 
 // Everything a render piece's bytes depend on besides the input (a store holds one input):
 // every warp and encoder parameter, the segment plan, the corrections and the build.
@@ -119,6 +130,7 @@ struct RenderKey {
   const io::EncodeOptions& encode;
   const SegmentPlan& plan;
   std::span<const Transform2D> corrections;
+  FillPath fill;      // empty unless warp.fill_radius > 0
   std::string build;  // core/build_id.hpp
 };
 // The hash a store's finished render pieces are kept under: reused only under the same key.

@@ -199,6 +199,8 @@ std::string encode_job_message(const JobMessage& m) {
   } else {
     j["corrections"] = plain_bytes(m.corrections.data(), m.corrections.size());
     j["warp"] = to_json_fields(m.warp);
+    j["camera"] = plain_bytes(m.camera.data(), m.camera.size());
+    j["cut"] = plain_bytes(m.cut.data(), m.cut.size());
     j["encode"] = to_json_fields(m.encode);
   }
   const std::vector<std::uint8_t> cbor = json::to_cbor(j);
@@ -234,6 +236,16 @@ JobMessage decode_job_message(std::string_view bytes) {
                              std::to_string(m.index.size()) + " frames");
       }
       m.warp = from_json_fields<render::WarpParams>(field(j, "warp", "job"), "job");
+      m.camera = from_plain_bytes<Transform2D>(field(j, "camera", "job"), "camera");
+      m.cut = from_plain_bytes<std::uint8_t>(field(j, "cut", "job"), "cut");
+      const std::size_t fill_rows = m.warp.fill_radius > 0 ? m.index.size() : 0;
+      if (m.warp.fill_radius < 0 || m.warp.fill_radius > 1000 || m.camera.size() != fill_rows ||
+          m.cut.size() != fill_rows) {
+        malformed("job", "fill radius " + std::to_string(m.warp.fill_radius) + " with " +
+                             std::to_string(m.camera.size()) + " camera rows and " +
+                             std::to_string(m.cut.size()) + " cuts for " +
+                             std::to_string(m.index.size()) + " frames");
+      }
       m.encode = from_json_fields<io::EncodeOptions>(field(j, "encode", "job"), "job");
     }
   } catch (const Error& e) {

@@ -47,6 +47,8 @@ struct JobMessage {
   io::ReaderOptions reader;  // `index` is always null after decoding
   // render
   std::vector<Transform2D> corrections;  // one per frame of the plan
+  std::vector<Transform2D> camera;       // full frame (warp.fill_radius > 0), else empty
+  std::vector<std::uint8_t> cut;         // the same
   render::WarpParams warp;
   io::EncodeOptions encode;
 };

@@ -18,6 +18,8 @@
 #include "exec/segment_job.hpp"
 #include "io/segment_encoder.hpp"
 #include "io/video_reader.hpp"
+#include "render/frame_ring.hpp"
+#include "render/similarity.hpp"
 
 namespace sw::exec {
 
@@ -56,6 +58,86 @@ std::int64_t render_segment(const RenderRun& run, io::VideoReader& reader, const
   return encoder.frames();
 }
 
+// What a worker keeps between full-frame segments.
+struct FillWorker {
+  explicit FillWorker(int radius) : ring(2 * radius + 1) {}
+  render::FrameRing ring;
+  render::Filler filler;
+  std::vector<render::FillSource> sources;
+};
+
+// Frame i's sources: itself, then i-1, i+1, i-2, i+2, ... within the radius and i's shot, as
+// far as they were decoded; each warped into output i by C_i o T_i o T_j^-1 (render/fill.hpp).
+void fill_sources(const RenderRun& run, std::span<const std::int64_t> shot, std::int64_t i,
+                  FillWorker& w) {
+  const auto n = static_cast<std::int64_t>(shot.size());
+  const auto at = [](std::int64_t k) { return static_cast<std::size_t>(k); };
+  w.sources.clear();
+  w.sources.push_back({w.ring.find(i), run.corrections[at(i)]});
+  const Transform2D to_output = render::compose(run.corrections[at(i)], run.camera[at(i)]);
+  for (std::int64_t d = 1; d <= run.warp.fill_radius; ++d) {
+    for (const std::int64_t j : {i - d, i + d}) {
+      if (j < 0 || j >= n || shot[at(j)] != shot[at(i)]) continue;
+      const FrameView* f = w.ring.find(j);
+      if (f)
+        w.sources.push_back({f, render::compose(to_output, render::inverse(run.camera[at(j)]))});
+    }
+  }
+}
+
+// Full frame: renders segment s with a ring of decoded frames around the one being encoded.
+// Frame i is encoded once frame i+K has been decoded (or the decoding range ends); frames the
+// decoder skipped are not encoded, as in render_segment.
+std::int64_t render_segment_fill(const RenderRun& run, io::VideoReader& reader, const Segment& s,
+                                 std::span<const std::int64_t> shot, FillWorker& w,
+                                 std::vector<render::FillCounts>& counts) {
+  trace::Span span("segment", "render " + std::to_string(s.index), s.frames());
+  const auto& pts = run.index->pts;
+  const auto n = static_cast<std::int64_t>(pts.size());
+  const int radius = run.warp.fill_radius;
+  const std::int64_t first = std::max<std::int64_t>(0, s.begin - radius);
+  const std::int64_t last = std::min<std::int64_t>(n, s.end + radius);
+  io::SegmentEncoder encoder(run.piece_path(s.index), run.encode, reader.stream_params());
+  w.ring.clear();  // nothing from another segment's decoding
+  std::int64_t next = s.begin;
+  const auto emit_until = [&](std::int64_t limit) {
+    for (; next < s.end && next < limit; ++next) {
+      const FrameView* current = w.ring.find(next);
+      if (!current) continue;
+      const auto i = static_cast<std::size_t>(next);
+      {
+        trace::Span fill("fill", {}, 1);
+        fill_sources(run, shot, next, w);
+        MutableFrameView out = encoder.begin_frame();
+        counts[i] = w.filler.fill(w.sources, out);
+      }
+      const std::int64_t duration = i + 1 < pts.size() ? pts[i + 1] - pts[i] : 0;
+      trace::Span encode("encode", {}, 1);
+      encoder.encode(current->pts, duration);
+    }
+  };
+  reader.seek_to_frame(first);
+  FrameView frame;
+  while (true) {
+    {
+      trace::Span decode("decode", {}, 1);
+      if (!reader.next(frame)) break;
+    }
+    if (g_cancel.load(std::memory_order_relaxed)) {
+      throw Error(run.input, "interrupted", ExitCode::interrupted);
+    }
+    if (frame.index < first) continue;
+    if (frame.index >= last) break;
+    emit_until(frame.index - radius);  // before the ring drops the oldest frame
+    w.ring.put(frame);
+    emit_until(frame.index - radius + 1);
+  }
+  emit_until(s.end);
+  trace::Span flush("encode", "flush");
+  encoder.finish();
+  return encoder.frames();
+}
+
 // The encoder's threads count against the cores: one worker per `encoder_threads` cores. Each
 // worker holds a whole encoder (about 100 MB at 1080p, lookahead and reference frames), so
 // more workers than that would add memory without adding speed. The pieces, and so the output
@@ -76,13 +158,34 @@ class SegmentRenderer {
     options_.convert_to_8bit_yuv = true;
     options_.index = run.index;
     options_.decoder_threads = std::max(1, run.threads / workers_);
+    if (run.warp.fill_radius > 0) {
+      const std::size_t n = run.index->size();
+      if (run.camera.size() != n || run.cut.size() != n) {
+        throw Error(run.input, "full frame: expected a camera path and cuts for " +
+                                   std::to_string(n) + " frames, got " +
+                                   std::to_string(run.camera.size()) + " and " +
+                                   std::to_string(run.cut.size()));
+      }
+      std::int64_t id = 0;
+      for (std::size_t i = 0; i < n; ++i) shot_.push_back(id += i > 0 && run.cut[i] ? 1 : 0);
+      fill_workers_.resize(static_cast<std::size_t>(workers_));
+      counts_.resize(n);
+    }
   }
+  const std::vector<render::FillCounts>& fill_counts() const { return counts_; }
   int workers() const { return workers_; }
 
   void render(int worker, std::int64_t k) {
     auto& reader = readers_[static_cast<std::size_t>(worker)];
     if (!reader) reader = std::make_unique<io::VideoReader>(run_.input, options_);
-    render_segment(run_, *reader, plan_.segments[static_cast<std::size_t>(k)]);
+    const Segment& s = plan_.segments[static_cast<std::size_t>(k)];
+    if (run_.warp.fill_radius > 0) {
+      auto& fill = fill_workers_[static_cast<std::size_t>(worker)];
+      if (!fill) fill = std::make_unique<FillWorker>(run_.warp.fill_radius);
+      render_segment_fill(run_, *reader, s, shot_, *fill, counts_);
+    } else {
+      render_segment(run_, *reader, s);
+    }
     // The segment's encoder is gone: its freed blocks go back to the system before the next
     // segment's encoder allocates its own.
     heap::return_free_memory();
@@ -106,6 +209,11 @@ class SegmentRenderer {
   int workers_;
   io::ReaderOptions options_;
   std::vector<std::unique_ptr<io::VideoReader>> readers_;
+  // Full frame only: the shot of every frame, each worker's ring, the counts per frame (each
+  // frame is written by the one worker that renders it).
+  std::vector<std::int64_t> shot_;
+  std::vector<std::unique_ptr<FillWorker>> fill_workers_;
+  std::vector<render::FillCounts> counts_;
 };
 
 std::string read_file(const std::string& path) {
@@ -158,6 +266,7 @@ RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std:
 
   RenderStats stats;
   stats.resumed_segments = resumed.load();
+  stats.fill = renderer.fill_counts();
   stats.warnings = renderer.warnings();
   for (auto& w : remote_warnings) stats.warnings.push_back(std::move(w));
   std::vector<std::string> pieces;

@@ -19,6 +19,7 @@
 #include "exec/segment_plan.hpp"
 #include "exec/segment_queue.hpp"
 #include "io/video_transcoder.hpp"
+#include "render/fill.hpp"
 #include "render/warp.hpp"
 
 namespace sw::exec {
@@ -27,6 +28,13 @@ struct RenderRun {
   std::string input;
   const FrameIndex* index = nullptr;
   std::span<const Transform2D> corrections;  // one per frame of the index
+  // Full frame (warp.fill_radius = K > 0, render/fill.hpp), one per frame: the camera path
+  // (frame 0 -> frame i, zoom 1) and cut[i] = 1 when frame i starts a new shot (no frame is
+  // filled from another shot). A segment [begin, end) then decodes frames begin-K .. end+K-1
+  // (from the keyframe before begin-K), so every frame sees the same neighbours whatever the
+  // split, and each worker holds 2K+1 frames (render/frame_ring.hpp).
+  std::span<const Transform2D> camera;
+  std::span<const std::uint8_t> cut;
   render::WarpParams warp;
   io::EncodeOptions encode;
   int threads = 1;
@@ -44,6 +52,8 @@ struct RenderRun {
 
 struct RenderStats {
   std::int64_t frames = 0;
+  // Full frame: per frame rendered by this process (zeros for the others' and resumed ones).
+  std::vector<render::FillCounts> fill;
   std::int64_t resumed_segments = 0;
   std::vector<std::string> warnings;
 };

@@ -56,6 +56,8 @@ std::string encode_job(const RenderRun& run, const SegmentPlan& plan) {
   JobMessage m = common("render", run.input, *run.index, plan, run.threads);
   m.corrections.assign(run.corrections.begin(), run.corrections.end());
   m.warp = run.warp;
+  m.camera.assign(run.camera.begin(), run.camera.end());
+  m.cut.assign(run.cut.begin(), run.cut.end());
   m.encode = run.encode;
   return encode_job_message(m);
 }
@@ -85,6 +87,8 @@ std::vector<std::string> serve_job(std::string_view bytes, SegmentQueue& queue) 
   run.index = &m.index;
   run.corrections = m.corrections;
   run.warp = m.warp;
+  run.camera = m.camera;
+  run.cut = m.cut;
   run.encode = m.encode;
   run.threads = m.threads;
   ScratchDir scratch;

@@ -16,7 +16,7 @@
 //   5. The policy gives the base path and the half width r_i per frame (see PathParams /
 //      OutlierPolicy); the smoother (path/smoother.hpp) smooths each shot of the base path.
 //   6. correction[i] = correction_to(smoothed[i], base[i], zoom_i), where the crop mode
-//      (path/crop.hpp) picks zoom_i: fixed (none), the smallest constant per shot that shows
+//      (path/crop.hpp) picks zoom_i: fixed (none, fill), the smallest constant per shot that shows
 //      no outside pixel (automatic), or that per frame, smoothed (adaptive).
 #include <algorithm>
 #include <cmath>
@@ -105,7 +105,8 @@ Transform2D correction_to(const Vec3& smoothed, const Vec3& camera, double zoom)
 
 PathResult plan_path(std::span<const Motion> motions, const PathParams& params, FrameSize frame) {
   validate(params);
-  const bool needs_frame = params.crop != Crop::none || params.smoother == SmootherKind::l1;
+  const bool needs_frame = (params.crop != Crop::none && params.crop != Crop::fill) ||
+                           params.smoother == SmootherKind::l1;
   check(!needs_frame || (frame.width >= 2 && frame.height >= 2),
         "a frame size for crop modes other than none and for the l1 smoother",
         std::to_string(frame.width) + "x" + std::to_string(frame.height));
@@ -173,7 +174,7 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params, 
     std::vector<double> zoom(len, params.zoom);
     for (std::size_t i = b; i < e; ++i)
       res.correction[i] = correction_to(res.smoothed[i], base[i], 1.0);
-    if (params.crop != Crop::none) {
+    if (params.crop != Crop::none && params.crop != Crop::fill) {
       for (std::size_t i = b; i < e; ++i) zoom[i - b] = min_zoom(res.correction[i], frame);
       if (params.crop == Crop::automatic) {
         std::fill(zoom.begin(), zoom.end(), *std::max_element(zoom.begin(), zoom.end()));

@@ -52,6 +52,10 @@ enum class Crop {
   automatic,  // one zoom per shot, the smallest that shows no pixel from outside the frame
   adaptive,   // a per-frame zoom, smooth in time, never below the frame's own minimum
   none,       // PathParams::zoom, fixed; outside pixels are filled by the render border mode
+  // The path of `automatic` (the l1 smoother keeps its crop window), but the output keeps the
+  // fixed PathParams::zoom (1 by default on the command line) and render fills the uncovered
+  // pixels from neighbouring frames (render/fill.hpp).
+  fill,
 };
 
 // The L1 smoother's own parameters (see path/l1_smoother.cpp).
@@ -92,7 +96,7 @@ struct PathParams {
   int adaptive_base = 50;       // half width at the threshold; >= 0
   int adaptive_cap = 150;       // largest half width; >= adaptive_base
   Crop crop = Crop::automatic;
-  double zoom = 1.04;             // the fixed zoom of Crop::none; >= 1
+  double zoom = 1.04;             // the fixed zoom of Crop::none and Crop::fill; >= 1
   int adaptive_crop_radius = 30;  // Crop::adaptive: running-max half width, frames; >= 1
   // Hard cuts (see detect_cuts()): a pair is a cut when its scene score reaches
   // cut_threshold, or cut_threshold_invalid when its motion could not be measured either.

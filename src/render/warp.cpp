@@ -57,9 +57,11 @@ void check_sizes(const FrameView& in, const MutableFrameView& out) {
   }
 }
 
+}  // namespace
+
 // Inverse map (output pixel -> input pixel) of one plane; see the file comment.
-InverseAffine inverse_map(const Transform2D& t, int shift_x, int shift_y, const PlaneView& in,
-                          const MutablePlaneView& out) {
+InverseAffine plane_map(const Transform2D& t, int shift_x, int shift_y, const PlaneView& in,
+                        const MutablePlaneView& out) {
   const double fx = 1 << shift_x;
   const double fy = 1 << shift_y;
   const double c = t.zoom * std::cos(t.da);
@@ -75,8 +77,6 @@ InverseAffine inverse_map(const Transform2D& t, int shift_x, int shift_y, const 
   return {{i00, i01, in_cx - (i00 * ox + i01 * oy),  //
            i10, i11, in_cy - (i10 * ox + i11 * oy)}};
 }
-
-}  // namespace
 
 void warp_frame(const FrameView& in, const Transform2D& transform, const WarpParams& params,
                 MutableFrameView& out) {
@@ -99,8 +99,8 @@ void warp_frame(const FrameView& in, const Transform2D& transform, const WarpPar
     const PlaneView src = plane_to_8bit(src_plane, in.bit_depth, deep_buffer, "render");
     const std::uint8_t black = k == 0 ? 16 : 128;  // limited range: Y 16, Cb/Cr 128
     warp_plane_bilinear(src, dst_plane,
-                        inverse_map(transform, shift_x, shift_y, src_plane, dst_plane),
-                        params.border, black);
+                        plane_map(transform, shift_x, shift_y, src_plane, dst_plane), params.border,
+                        black);
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "core/frame.hpp"
 #include "core/types.hpp"
+#include "render/bilinear.hpp"
 
 namespace sw::render {
 
@@ -20,6 +21,10 @@ enum class Border {
 
 struct WarpParams {
   Border border = Border::black;
+  // Full frame (--crop fill): > 0 fills the pixels a frame's correction uncovers from the
+  // frames up to this many frames before and after it (render/fill.hpp); 0 = no fill, the
+  // border policy above fills them.
+  int fill_radius = 0;
 };
 
 // Warps `in` into `out`, writing straight into out's planes. `out` has the same subsampling and,
@@ -27,6 +32,11 @@ struct WarpParams {
 // each plane's centre maps to the input plane's centre). Input is 8 or 16-bit (shifted down by
 // bit_depth - 8 before warping), output 8-bit. Throws sw::Error on mismatched sizes or a
 // non-finite transform / zoom <= 0.
+// The inverse map (output pixel -> input pixel) of one plane, subsampled by 2^shift, of a frame
+// warped by `transform` (see warp.cpp).
+InverseAffine plane_map(const Transform2D& transform, int shift_x, int shift_y, const PlaneView& in,
+                        const MutablePlaneView& out);
+
 void warp_frame(const FrameView& in, const Transform2D& transform, const WarpParams& params,
                 MutableFrameView& out);
 

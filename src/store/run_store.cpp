@@ -392,6 +392,8 @@ void RunStore::write_path(const path::PathResult& path) {
   create_array(b, backend_, compressor_, {"radius", "<i4", {}, "smoothing half width used, frames"},
                n)
       .write_all<std::int32_t>(std::vector<std::int32_t>(path.radius.begin(), path.radius.end()));
+  create_array(b, backend_, compressor_, {"cut", "|u1", {}, "1 = the frame starts a new shot"}, n)
+      .write_all_bytes(path.cut.data());
   create_array(b, backend_, compressor_,
                {"correction",
                 "<f8",
@@ -427,6 +429,35 @@ std::vector<Transform2D> RunStore::read_corrections(std::int64_t frames) const {
     corrections[i] = {values[4 * i], values[4 * i + 1], values[4 * i + 2], values[4 * i + 3]};
   }
   return corrections;
+}
+
+std::vector<path::Vec3> RunStore::read_trajectory(std::int64_t frames) const {
+  if (!backend_->exists("trajectory/.zarray")) {
+    throw Error(location_, "has no trajectory array (run `stillwater analyze` first)");
+  }
+  const Array array = Array::open(backend_, "trajectory");
+  const auto& shape = array.meta().shape;
+  if (shape.size() != 2 || shape[1] != 3 || static_cast<std::int64_t>(shape[0]) != frames) {
+    throw Error(backend_->describe("trajectory"),
+                "expected shape (" + std::to_string(frames) + ", 3)");
+  }
+  const std::vector<double> values = array.read_all<double>();
+  std::vector<path::Vec3> rows(static_cast<std::size_t>(frames));
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    rows[i] = {values[3 * i], values[3 * i + 1], values[3 * i + 2]};
+  return rows;
+}
+
+std::vector<std::uint8_t> RunStore::read_cuts(std::int64_t frames) const {
+  std::vector<std::uint8_t> cut(static_cast<std::size_t>(frames), 0);
+  if (!backend_->exists("cut/.zarray")) return cut;
+  const Array array = Array::open(backend_, "cut");
+  const auto& shape = array.meta().shape;
+  if (shape.size() != 1 || static_cast<std::int64_t>(shape[0]) != frames) {
+    throw Error(backend_->describe("cut"), "expected shape (" + std::to_string(frames) + ")");
+  }
+  cut = array.read_all<std::uint8_t>();
+  return cut;
 }
 
 // A directory of this process's own, removed with everything in it when the last RunStore copy

@@ -87,6 +87,11 @@ class RunStore {
   // The corrections render applies: as written by write_path, or as a user edited them in
   // Python (shape (N, 4): dx, dy, da, zoom). Throws when missing or of the wrong shape.
   std::vector<Transform2D> read_corrections(std::int64_t frames) const;
+  // What full frame (--crop fill) needs besides the corrections: the camera path, and the cut
+  // flags (all 0 from a store written before the cut array existed). Throws when the
+  // trajectory is missing or of the wrong shape.
+  std::vector<path::Vec3> read_trajectory(std::int64_t frames) const;
+  std::vector<std::uint8_t> read_cuts(std::int64_t frames) const;
 
   // --- render progress: one encoded piece per segment. `render_key` hashes everything the
   // output bytes depend on (render parameters, corrections, segment plan); pieces of another

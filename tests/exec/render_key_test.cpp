@@ -47,7 +47,7 @@ std::vector<P> one_field_changed(const P& p) {
 
 class RenderKeyTest : public ::testing::Test {
  protected:
-  std::string key() const { return render_key({warp, encode, plan, corrections, build}); }
+  std::string key() const { return render_key({warp, encode, plan, corrections, {}, build}); }
   render::WarpParams warp;
   io::EncodeOptions encode;
   SegmentPlan plan = plan_segments(std::vector<std::uint8_t>(30, 1), 10);
@@ -59,26 +59,41 @@ TEST_F(RenderKeyTest, EveryWarpAndEncoderFieldChangesTheKey) {
   std::set<std::string> keys = {key()};
   std::size_t variants = 1;
   for (const auto& w : one_field_changed(warp)) {
-    keys.insert(render_key({w, encode, plan, corrections, build}));
+    keys.insert(render_key({w, encode, plan, corrections, {}, build}));
     ++variants;
   }
   for (const auto& e : one_field_changed(encode)) {
-    keys.insert(render_key({warp, e, plan, corrections, build}));
+    keys.insert(render_key({warp, e, plan, corrections, {}, build}));
     ++variants;
   }
-  EXPECT_EQ(variants, 1u + 1u + 6u);  // border; encoder, crf, preset, threads, gop, simd cap
+  EXPECT_EQ(variants,
+            1u + 2u + 6u);  // border, fill radius; encoder, crf, preset, threads, gop, simd cap
   EXPECT_EQ(keys.size(), variants) << "a field left the key unchanged";
 }
 
 TEST_F(RenderKeyTest, PlanCorrectionsAndBuildChangeTheKey) {
   const std::string base = key();
   SegmentPlan other = plan_segments(std::vector<std::uint8_t>(30, 1), 15);
-  EXPECT_NE(render_key({warp, encode, other, corrections, build}), base);
+  EXPECT_NE(render_key({warp, encode, other, corrections, {}, build}), base);
   std::vector<Transform2D> moved = corrections;
   moved[17].dy = 0.25;
-  EXPECT_NE(render_key({warp, encode, plan, moved, build}), base);
-  EXPECT_NE(render_key({warp, encode, plan, corrections, "v2"}), base);
+  EXPECT_NE(render_key({warp, encode, plan, moved, {}, build}), base);
+  EXPECT_NE(render_key({warp, encode, plan, corrections, {}, "v2"}), base);
   EXPECT_EQ(key(), base);
+}
+
+TEST_F(RenderKeyTest, FullFrameCameraAndCutsChangeTheKey) {
+  warp.fill_radius = 15;
+  std::vector<Transform2D> camera(30);
+  std::vector<std::uint8_t> cut(30, 0);
+  const std::string base = render_key({warp, encode, plan, corrections, {camera, cut}, build});
+  std::vector<Transform2D> moved = camera;
+  moved[5].dx = 0.5;
+  EXPECT_NE(render_key({warp, encode, plan, corrections, {moved, cut}, build}), base);
+  std::vector<std::uint8_t> split = cut;
+  split[12] = 1;
+  EXPECT_NE(render_key({warp, encode, plan, corrections, {camera, split}, build}), base);
+  EXPECT_EQ(render_key({warp, encode, plan, corrections, {camera, cut}, build}), base);
 }
 
 TEST(ParamFields, RoundTripThroughJson) {

@@ -115,6 +115,23 @@ TEST_F(MpiRanks, OutputAndStoreAreByteIdenticalForOneTwoAndThreeRanks) {
   }
 }
 
+TEST_F(MpiRanks, FullFrameIsByteIdenticalForOneTwoAndThreeRanks) {
+  auto fill = [](const std::string& name, int threads) {
+    auto a = args(name, threads);
+    a.insert(a.end() - 1, {"--crop", "fill"});
+    return a;
+  };
+  const auto ref = run_stillwater(fill("fill-ref", 2));
+  ASSERT_EQ(ref.exit_code, 0) << ref.err;
+  for (int ranks : {1, 2, 3}) {
+    const std::string name = "fill-np" + std::to_string(ranks);
+    const auto result = mpirun(ranks, fill(name, 1));
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    EXPECT_TRUE(file_bytes(dir->file(name + ".mp4")) == file_bytes(dir->file("fill-ref.mp4")))
+        << name << ".mp4 differs from the single-process output";
+  }
+}
+
 TEST_F(MpiRanks, AnalyzeThenRenderOnRanksEqualsStabilize) {
   auto analyze = args("split", 1);
   analyze.erase(analyze.begin() + 2, analyze.begin() + 4);  // no -o

@@ -264,15 +264,18 @@ cv::Mat ClipRenderer::frame(int i) const {
     throw sw::Error("ClipRenderer", "expected a frame index in [0, " +
                                         std::to_string(spec_.frames) + "), got " +
                                         std::to_string(i));
+  return view(truth_.camera[static_cast<std::size_t>(i)],
+              spec_.cut_at_frame >= 0 && i >= spec_.cut_at_frame);
+}
+
+cv::Mat ClipRenderer::view(const sw::Transform2D& cam, bool after_cut) const {
   // WARP_INVERSE_MAP: dst(x, y) = texture(M (x, y, 1)), with M the absolute-pixel form of
-  // p = R(-da) (q - t), q = (x, y) - frame centre, texture pixel = p + origin.
-  const auto& cam = truth_.camera[static_cast<std::size_t>(i)];
-  const double c = std::cos(cam.da), s = std::sin(cam.da);
+  // p = R(-da) (q - t) / zoom, q = (x, y) - frame centre, texture pixel = p + origin.
+  const double c = std::cos(cam.da) / cam.zoom, s = std::sin(cam.da) / cam.zoom;
   const double hx = (spec_.width - 1) / 2.0, hy = (spec_.height - 1) / 2.0;
   const double qx = -hx - cam.dx, qy = -hy - cam.dy;      // offset added to (x, y) before rotating
   const cv::Matx23d m(c, s, c * qx + s * qy + origin_.x,  //
                       -s, c, -s * qx + c * qy + origin_.y);
-  const bool after_cut = spec_.cut_at_frame >= 0 && i >= spec_.cut_at_frame;
   // Bilinear, not bicubic: 3x faster at 720p, and LK (itself bilinear) then recovers the truth
   // more closely (max error over 20 pairs at 640x480: 0.006 px / 2e-5 rad vs 0.03 px / 1e-4 rad).
   cv::Mat out;
