@@ -101,13 +101,13 @@ int cmd_stabilize(std::span<char* const> argv) {
                                                               options.motion.analysis_width))
                    .c_str(),
                stdout);
-  if (args.given("--report"))
-    warn_all(input, report::write_report(
-                        args.text("--report"),
-                        report::run_data(input, run.info.width, run.info.height,
-                                         options.motion.analysis_width, options.path.lof_threshold,
-                                         analysis.motions, path),
-                        {output}));
+  if (args.given("--report")) {
+    report::RunData data =
+        report::run_data(input, run.info.width, run.info.height, options.motion.analysis_width,
+                         options.path.lof_threshold, analysis.motions, path);
+    data.full_frame = options.path.crop == path::Crop::fill;
+    warn_all(input, report::write_report(args.text("--report"), data, {output}));
+  }
   return 0;
 }
 

@@ -12,6 +12,7 @@
 #include "core/temporary.hpp"
 #include "io/jpeg.hpp"
 #include "io/video_reader.hpp"
+#include "report/filled_area.hpp"
 #include "report/web_assets.hpp"
 #include "store/frame_array.hpp"
 #include "store/local_backend.hpp"
@@ -193,6 +194,7 @@ RunData load_run(const std::string& store_dir) {
   run.analysis_width = static_cast<int>(analysis_width);
   const auto path_attrs = run.attrs.value("path", nlohmann::json::object());
   run.lof_threshold = path_attrs.value("lof_threshold", 1.5);
+  run.full_frame = path_attrs.value("crop", std::string()) == "fill";
 
   const auto motion = read_doubles(b, "motion", true, store_dir);
   const auto status = read_bytes(b, "status");
@@ -250,9 +252,10 @@ std::vector<std::int64_t> snapshot_frames(const RunData& run, int count) {
   return frames;
 }
 
-std::vector<Snapshot> take_snapshots(const std::string& input, const std::string& output,
-                                     const std::vector<std::int64_t>& frames,
-                                     const std::vector<std::uint8_t>& outlier, int width) {
+std::vector<Snapshot> take_snapshots(const RunData& run, const std::string& output,
+                                     const std::vector<std::int64_t>& frames, int width) {
+  const std::string& input = run.input;
+  const std::vector<std::uint8_t>& outlier = run.path.outlier;
   std::vector<Snapshot> shots;
   if (frames.empty()) return shots;
   io::ReaderOptions ro;
@@ -268,6 +271,11 @@ std::vector<Snapshot> take_snapshots(const std::string& input, const std::string
     s.outlier = static_cast<std::size_t>(k) < outlier.size() && outlier[k];
     s.before_b64 = jpeg_b64(fi, width);
     s.after_b64 = jpeg_b64(fo, width);
+    if (run.full_frame && static_cast<std::size_t>(k) < run.path.correction.size()) {
+      const OwnedFrame tinted = tint_uncovered(fo, run.path.correction[static_cast<std::size_t>(k)],
+                                               run.width, run.height, s.filled_share);
+      s.filled_b64 = jpeg_b64(tinted.view, width);
+    }
     shots.push_back(std::move(s));
     ++next;
   }
@@ -313,7 +321,9 @@ std::string render_html(const RunData& run, const Summary& planned,
     d["snapshots"].push_back({{"frame", s.frame},
                               {"outlier", s.outlier},
                               {"before", s.before_b64},
-                              {"after", s.after_b64}});
+                              {"after", s.after_b64},
+                              {"filled", s.filled_b64},
+                              {"filled_share", s.filled_share}});
   }
   d["snapshot_note"] = snapshot_note;
   d["run"] = run.attrs;
@@ -374,8 +384,8 @@ std::vector<std::string> write_report(const std::string& html_file, const RunDat
       measured = measure_videos(run.input, options.output_video, {options.analysis_width, 1});
       for (const auto& w : measured->warnings) warnings.push_back(w);
     }
-    shots = take_snapshots(run.input, options.output_video, snapshot_frames(run, options.snapshots),
-                           run.path.outlier, options.snapshot_width);
+    shots = take_snapshots(run, options.output_video, snapshot_frames(run, options.snapshots),
+                           options.snapshot_width);
   }
   if (!note.empty()) warnings.push_back(note);
   const std::string html = render_html(run, planned, measured, shots, note);

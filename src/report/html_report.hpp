@@ -30,6 +30,8 @@ struct RunData {
   int width = 0, height = 0;
   int analysis_width = 640;
   double lof_threshold = 1.5;
+  // The run was rendered with `--crop fill`: the snapshots also show the filled area.
+  bool full_frame = false;
   std::vector<Motion> motions;
   path::PathResult path;
 };
@@ -56,6 +58,9 @@ struct Snapshot {
   std::int64_t frame = 0;
   bool outlier = false;
   std::string before_b64, after_b64;
+  // Full frame only: the output with the area filled from other frames tinted, and its share.
+  std::string filled_b64;
+  double filled_share = 0;
 };
 
 // Frames shown: evenly spread moments plus the frame with the largest LOF when it is an
@@ -63,10 +68,10 @@ struct Snapshot {
 std::vector<std::int64_t> snapshot_frames(const RunData& run, int count);
 
 // Decodes input and output in lockstep up to the last wanted frame (one frame of each in
-// memory) and encodes the wanted ones, scaled to `width`, as JPEG.
-std::vector<Snapshot> take_snapshots(const std::string& input, const std::string& output,
-                                     const std::vector<std::int64_t>& frames,
-                                     const std::vector<std::uint8_t>& outlier, int width);
+// memory) and encodes the wanted ones, scaled to `width`, as JPEG; for a full-frame run also
+// the output with its filled area tinted (report/filled_area.hpp).
+std::vector<Snapshot> take_snapshots(const RunData& run, const std::string& output,
+                                     const std::vector<std::int64_t>& frames, int width);
 
 // The page as a string; `measured` adds the measured column and per-frame curves.
 std::string render_html(const RunData& run, const Summary& planned,

@@ -4,6 +4,7 @@
 // output is the same however the work is split.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -17,6 +18,7 @@
 #include "e2e/path_csv.hpp"
 #include "e2e/store_util.hpp"
 #include "render/similarity.hpp"
+#include "support/file_text.hpp"
 #include "support/synthetic_clip.hpp"
 #include "support/temp_dir.hpp"
 
@@ -173,6 +175,28 @@ TEST_F(FullFrame, RenderFromStoreFillsLikeStabilize) {
                       "--threads", "1", "--segment-frames", "10", "-q"});
   ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
   EXPECT_TRUE(file_bytes(dir.file("again.mp4")) == file_bytes(dir.file("stab.mp4")));
+}
+
+// The report of a full-frame run shows the filled area: each snapshot carries the output with
+// that area tinted, and its share of the picture, which the shaky clip makes non-zero.
+TEST_F(FullFrame, ReportShowsTheFilledArea) {
+  ASSERT_EQ(stabilize("rep", 2, 0, {"--report", dir.file("r.html"), "-q"}).exit_code, 0);
+  const std::string html = read_text(dir.file("r.html"));
+  std::size_t snapshots = 0, filled = 0;
+  for (auto at = html.find("\"filled\":\"/9j/"); at != std::string::npos;
+       at = html.find("\"filled\":\"/9j/", at + 1)) {
+    ++filled;  // a base64 JPEG starts with /9j/
+  }
+  double largest = 0;
+  const std::string key = "\"filled_share\":";
+  for (auto at = html.find(key); at != std::string::npos; at = html.find(key, at + 1)) {
+    ++snapshots;
+    largest = std::max(largest, std::atof(html.c_str() + at + key.size()));
+  }
+  EXPECT_GE(snapshots, 3u);
+  EXPECT_EQ(filled, snapshots);
+  EXPECT_GT(largest, 0.001);
+  EXPECT_LT(largest, 0.3);
 }
 
 }  // namespace

@@ -190,7 +190,12 @@
       const pair = document.createElement("div");
       pair.className = "pair";
       const cap = "frame " + s.frame + (s.outlier ? " (LOF outlier)" : "");
-      for (const [side, jpeg] of [["input", s.before], ["output", s.after]]) {
+      const sides = [["input", s.before], ["output", s.after]];
+      if (s.filled) {
+        sides.push(["output, filled from other frames in magenta (" +
+          (100 * s.filled_share).toFixed(1) + " % of the picture)", s.filled]);
+      }
+      for (const [side, jpeg] of sides) {
         const figure = pair.appendChild(el("figure"));
         figure.appendChild(el("img", null, { alt: side + " frame " + s.frame, src: "data:image/jpeg;base64," + jpeg }));
         figure.appendChild(el("figcaption", side + ", " + cap));
