@@ -98,7 +98,7 @@ nlohmann::json path_description(const path::PathParams& p) {
             {"crop_zoom", p.l1.crop_zoom},
             {"margin_px", p.l1.margin_px},
             {"drift_fraction", p.l1.drift_fraction},
-            {"stability_target", p.l1.stability_target}}},
+            {"removal_share", p.l1.removal_share}}},
           {"crop", crop_name(p.crop)},
           {"adaptive_crop_radius", p.adaptive_crop_radius},
           {"cut_threshold", p.cut_threshold},
@@ -110,7 +110,8 @@ nlohmann::json path_description(const path::PathParams& p) {
           {"recipe_half_window", p.recipe_half_window},
           {"adaptive_base", p.adaptive_base},
           {"adaptive_cap", p.adaptive_cap},
-          {"zoom", p.zoom}};
+          {"zoom", p.zoom},
+          {"max_zoom", p.max_zoom}};
 }
 
 std::string plan_key(const SegmentPlan& plan) {

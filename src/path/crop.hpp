@@ -37,6 +37,20 @@ double min_zoom(const Transform2D& c, FrameSize frame);
 // True iff rendering `c` (with its zoom) samples only inside the frame, as min_zoom() defines it.
 bool covers(const Transform2D& c, FrameSize frame);
 
+// The zoom bound a frame can actually keep: max_zoom, or the identity correction's own
+// minimum (1 + about 0.2 / width, the edge epsilon above) when that is larger.
+double reachable_zoom(double max_zoom, FrameSize frame);
+
+// PathParams::max_zoom for the crop modes that show no border: each unzoomed correction
+// whose min_zoom() exceeds the bound is shrunk towards the identity (the camera's own
+// framing), c -> (t dx, t dy, t da) with the largest t in [0, 1] that fits, found by
+// bisection. What is given up, 1 - t, is then spread in time like adaptive_zoom() spreads a
+// zoom (running max over +-radius, Gaussian), so the output path bends towards the camera
+// smoothly around the frames that need it instead of jumping there; a frame keeps its own
+// t if the smoothed one does not fit. Returns t per frame (1 = untouched).
+std::vector<double> limit_corrections(std::span<Transform2D> corrections, FrameSize frame,
+                                      double max_zoom, int radius);
+
 // Crop::adaptive: a zoom per frame that moves smoothly and is never below `minimum`:
 // the running maximum over [i - r, i + r], then a Gaussian of sigma r / 3 truncated at r,
 // which only averages values that are all >= minimum[i] (so it stays above it).

@@ -55,18 +55,21 @@ struct GaussParams {
 std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame,
                           double crop_zoom);
 
-// The stability score (report/stability.hpp's, without the estimator's noise) that a video
-// following `path` would have: the low-band share of the path's own frame-to-frame motion.
-// 1 for fewer than 8 pairs. See crop_window.cpp.
-double predicted_stability(std::span<const Vec3> path, FrameSize frame);
+// The high-frequency motion a video following `path` would show: the mean square, per pair,
+// of the path's own frame-to-frame motion above the 5 lowest non-zero frequencies (what
+// report/stability.hpp's score counts as shake), summed over x, y and the angle at the
+// frame's half diagonal, in px^2. 0 for fewer than 8 pairs. See crop_window.cpp.
+double high_frequency_power(std::span<const Vec3> path, FrameSize frame);
 
-// L1Params::crop_zoom = 0: the L1 path at the smallest of the candidate windows 1.1, 1.15,
-// 1.2, 1.25 whose predicted_stability() reaches params.stability_target, else at 1.25.
+// L1Params::crop_zoom = 0: the L1 path at the smallest window in [1, max_zoom] whose path
+// removes params.removal_share of the high-frequency power that the max_zoom window's path
+// removes (found by bisection); window 1 (the camera path) when there is nothing to remove.
 struct L1Choice {
   double crop_zoom = 0;
   std::vector<Vec3> path;
 };
-L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame);
+L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame,
+                      double max_zoom);
 
 // The smoother the name stands for, or nothing for an unknown name.
 std::optional<SmootherKind> smoother_kind(std::string_view name);
