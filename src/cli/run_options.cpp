@@ -96,9 +96,8 @@ void append_options(std::vector<Option>& t, unsigned groups) {
         number_option("--crop-zoom", "Z",
                       "l1 smoother: the crop window (the output shrunk by Z, 1..--max-zoom) "
                       "the path must keep inside every frame; a larger Z allows a smoother "
-                      "path; 0 = chosen per shot, the smallest that removes 90 % of the "
-                      "high-frequency motion the --max-zoom window removes (1 for a shot "
-                      "with none)",
+                      "path; 0 = chosen per shot in [1, --max-zoom], the smallest whose path is "
+                      "predicted steady enough (1 for a shot that already is)",
                       "0", 0, 4));
     t.push_back(
         number_option("--drift", "F",

@@ -98,7 +98,7 @@ nlohmann::json path_description(const path::PathParams& p) {
             {"crop_zoom", p.l1.crop_zoom},
             {"margin_px", p.l1.margin_px},
             {"drift_fraction", p.l1.drift_fraction},
-            {"removal_share", p.l1.removal_share}}},
+            {"stability_target", p.l1.stability_target}}},
           {"crop", crop_name(p.crop)},
           {"adaptive_crop_radius", p.adaptive_crop_radius},
           {"cut_threshold", p.cut_threshold},

@@ -75,10 +75,9 @@ struct L1Params {
   // frames (15..300 frames), so the path follows the shot's slowest motion instead of
   // holding still against it; in [0, 1), 0 = the paper's objective.
   double drift_fraction = 0.05;
-  // crop_zoom 0: the smallest window in [1, max_zoom] whose path removes at least this share
-  // of the high-frequency motion that the max_zoom window's path removes (l1_auto_path() in
-  // path/smoother.hpp); in (0, 1].
-  double removal_share = 0.9;
+  // crop_zoom 0: the smallest window in [1, max_zoom] whose path reaches this predicted
+  // stability (predicted_stability() in path/smoother.hpp); in (0, 1].
+  double stability_target = 0.6;
 };
 
 struct PathParams {

@@ -55,15 +55,14 @@ struct GaussParams {
 std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame,
                           double crop_zoom);
 
-// The high-frequency motion a video following `path` would show: the mean square, per pair,
-// of the path's own frame-to-frame motion above the 5 lowest non-zero frequencies (what
-// report/stability.hpp's score counts as shake), summed over x, y and the angle at the
-// frame's half diagonal, in px^2. 0 for fewer than 8 pairs. See crop_window.cpp.
-double high_frequency_power(std::span<const Vec3> path, FrameSize frame);
+// The stability score (report/stability.hpp's, without the estimator's noise) that a video
+// following `path` would have: the low-band share of the path's own frame-to-frame motion.
+// 1 for fewer than 8 pairs. See crop_window.cpp.
+double predicted_stability(std::span<const Vec3> path, FrameSize frame);
 
-// L1Params::crop_zoom = 0: the L1 path at the smallest window in [1, max_zoom] whose path
-// removes params.removal_share of the high-frequency power that the max_zoom window's path
-// removes (found by bisection); window 1 (the camera path) when there is nothing to remove.
+// L1Params::crop_zoom = 0: the L1 path at the smallest window in [1, max_zoom] whose
+// predicted_stability() reaches params.stability_target (found by bisection), else at
+// max_zoom; window 1 (the camera path) when the camera is that steady already.
 struct L1Choice {
   double crop_zoom = 0;
   std::vector<Vec3> path;
