@@ -26,8 +26,8 @@
 namespace sw::path {
 
 inline constexpr double kEdgeEpsPx = 1.0 / 16;
-// The largest zoom a crop mode will pick (the --zoom option's own upper bound). A frame
-// that needs more (a correction moving by about half the frame) keeps some border.
+// The largest zoom there is (the upper bound of --zoom and --max-zoom); min_zoom() returns it
+// for a correction no zoom can hide, and limit_corrections() then shrinks that correction.
 inline constexpr double kMaxZoom = 4.0;
 
 // The smallest zoom >= 1 at which the unzoomed correction `c` (c.zoom is ignored) shows no
