@@ -89,14 +89,19 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               "auto", {"auto", "adaptive", "none", "fill"}));
     t.push_back(number_option("--zoom", "Z",
                               "fixed zoom about the centre, for --crop none (default 1.04) and "
-                              "--crop fill (default 1)",
+                              "--crop fill (default 1); at most --max-zoom",
                               "1.04", 1, 4));
-    t.push_back(number_option("--crop-zoom", "Z",
-                              "l1 smoother: the crop window (the output shrunk by Z, 1..4) the "
-                              "path must keep inside every frame; a larger Z allows a smoother "
-                              "path; 0 = chosen per shot, the smallest of 1.1, 1.15, 1.2, 1.25 "
-                              "whose path is predicted steady enough",
-                              "0", 0, 4));
+    t.push_back(number_option("--max-zoom", "Z",
+                              "the largest zoom of any frame, in every crop mode: the path gives "
+                              "up steadiness where it needs more, never shows a border for it",
+                              "1.25", 1, 4));
+    t.push_back(
+        number_option("--crop-zoom", "Z",
+                      "l1 smoother: the crop window (the output shrunk by Z, 1..--max-zoom) "
+                      "the path must keep inside every frame; a larger Z allows a smoother "
+                      "path; 0 = chosen per shot in [1, --max-zoom], the smallest whose path is "
+                      "predicted steady enough (1 for a shot that already is)",
+                      "0", 0, 4));
     t.push_back(
         number_option("--drift", "F",
                       "l1 smoother: follow the camera's slow drift (the camera path "
@@ -177,10 +182,19 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
                                      : path::Crop::automatic;
     // Full frame keeps the whole picture unless a zoom is asked for.
     if (o.path.crop == path::Crop::fill && !args.given("--zoom")) o.path.zoom = 1;
+    o.path.max_zoom = args.real("--max-zoom");
     o.path.l1.crop_zoom = args.real("--crop-zoom");
+    const std::string up_to = args.text("--max-zoom") + " (--max-zoom)";
     // The table's range is [0, 4]; below 1 only 0 (auto) means something.
-    if (o.path.l1.crop_zoom > 0 && o.path.l1.crop_zoom < 1) {
-      throw Error("--crop-zoom", "expected 0 or a value in [1, 4], got " + args.text("--crop-zoom"),
+    if (o.path.l1.crop_zoom != 0 &&
+        (o.path.l1.crop_zoom < 1 || o.path.l1.crop_zoom > o.path.max_zoom)) {
+      throw Error("--crop-zoom",
+                  "expected 0 or a value in [1, " + up_to + "], got " + args.text("--crop-zoom"),
+                  ExitCode::usage);
+    }
+    if ((o.path.crop == path::Crop::none || o.path.crop == path::Crop::fill) &&
+        o.path.zoom > o.path.max_zoom) {
+      throw Error("--zoom", "expected a value up to " + up_to + ", got " + args.text("--zoom"),
                   ExitCode::usage);
     }
     o.path.l1.drift_fraction = args.real("--drift");

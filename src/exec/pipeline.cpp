@@ -112,7 +112,8 @@ nlohmann::json path_description(const path::PathParams& p) {
           {"recipe_half_window", p.recipe_half_window},
           {"adaptive_base", p.adaptive_base},
           {"adaptive_cap", p.adaptive_cap},
-          {"zoom", p.zoom}};
+          {"zoom", p.zoom},
+          {"max_zoom", p.max_zoom}};
 }
 
 std::string plan_key(const SegmentPlan& plan) {

@@ -57,6 +57,42 @@ bool covers(const Transform2D& c, FrameSize frame) {
   return true;
 }
 
+double reachable_zoom(double max_zoom, FrameSize frame) {
+  return std::max(max_zoom, min_zoom(Transform2D{0, 0, 0, 1}, frame));
+}
+
+std::vector<double> limit_corrections(std::span<Transform2D> corrections, FrameSize frame,
+                                      double max_zoom, int radius) {
+  const double bound = reachable_zoom(max_zoom, frame);
+  const auto scaled = [](const Transform2D& c, double t) {
+    return Transform2D{t * c.dx, t * c.dy, t * c.da, c.zoom};
+  };
+  const auto fits = [&](const Transform2D& c) { return min_zoom(c, frame) <= bound; };
+  std::vector<double> keep(corrections.size(), 1.0);
+  std::vector<double> given_up(corrections.size(), 0.0);
+  bool any = false;
+  for (std::size_t i = 0; i < corrections.size(); ++i) {
+    if (fits(corrections[i])) continue;
+    // t = 0 (the identity) fits by the choice of bound; 40 halvings leave 1e-12 of the range.
+    double lo = 0, hi = 1;
+    for (int k = 0; k < 40; ++k) {
+      const double mid = 0.5 * (lo + hi);
+      (fits(scaled(corrections[i], mid)) ? lo : hi) = mid;
+    }
+    keep[i] = lo;
+    given_up[i] = 1 - lo;
+    any = true;
+  }
+  if (!any) return keep;
+  const std::vector<double> spread = adaptive_zoom(given_up, radius);
+  for (std::size_t i = 0; i < corrections.size(); ++i) {
+    const double t = std::clamp(1 - spread[i], 0.0, 1.0);
+    if (t < keep[i] && fits(scaled(corrections[i], t))) keep[i] = t;
+    corrections[i] = scaled(corrections[i], keep[i]);
+  }
+  return keep;
+}
+
 std::vector<double> adaptive_zoom(std::span<const double> minimum, int radius) {
   const auto n = static_cast<std::ptrdiff_t>(minimum.size());
   const std::ptrdiff_t r = std::max(1, radius);

@@ -26,8 +26,8 @@
 namespace sw::path {
 
 inline constexpr double kEdgeEpsPx = 1.0 / 16;
-// The largest zoom a crop mode will pick (the --zoom option's own upper bound). A frame
-// that needs more (a correction moving by about half the frame) keeps some border.
+// The largest zoom there is (the upper bound of --zoom and --max-zoom); min_zoom() returns it
+// for a correction no zoom can hide, and limit_corrections() then shrinks that correction.
 inline constexpr double kMaxZoom = 4.0;
 
 // The smallest zoom >= 1 at which the unzoomed correction `c` (c.zoom is ignored) shows no
@@ -36,6 +36,20 @@ double min_zoom(const Transform2D& c, FrameSize frame);
 
 // True iff rendering `c` (with its zoom) samples only inside the frame, as min_zoom() defines it.
 bool covers(const Transform2D& c, FrameSize frame);
+
+// The zoom bound a frame can actually keep: max_zoom, or the identity correction's own
+// minimum (1 + about 0.2 / width, the edge epsilon above) when that is larger.
+double reachable_zoom(double max_zoom, FrameSize frame);
+
+// PathParams::max_zoom for the crop modes that show no border: each unzoomed correction
+// whose min_zoom() exceeds the bound is shrunk towards the identity (the camera's own
+// framing), c -> (t dx, t dy, t da) with the largest t in [0, 1] that fits, found by
+// bisection. What is given up, 1 - t, is then spread in time like adaptive_zoom() spreads a
+// zoom (running max over +-radius, Gaussian), so the output path bends towards the camera
+// smoothly around the frames that need it instead of jumping there; a frame keeps its own
+// t if the smoothed one does not fit. Returns t per frame (1 = untouched).
+std::vector<double> limit_corrections(std::span<Transform2D> corrections, FrameSize frame,
+                                      double max_zoom, int radius);
 
 // Crop::adaptive: a zoom per frame that moves smoothly and is never below `minimum`:
 // the running maximum over [i - r, i + r], then a Gaussian of sigma r / 3 truncated at r,

@@ -16,8 +16,11 @@
 //   5. The policy gives the base path and the half width r_i per frame (see PathParams /
 //      OutlierPolicy); the smoother (path/smoother.hpp) smooths each shot of the base path.
 //   6. correction[i] = correction_to(smoothed[i], base[i], zoom_i), where the crop mode
-//      (path/crop.hpp) picks zoom_i: fixed (none, fill), the smallest constant per shot that shows
-//      no outside pixel (automatic), or that per frame, smoothed (adaptive).
+//      (path/crop.hpp) picks zoom_i: fixed (none, fill), the smallest constant per shot that
+//      shows no outside pixel (automatic), or that per frame, smoothed (adaptive). Before the
+//      zoom is picked, a correction that would need more than max_zoom is shrunk towards the
+//      camera until it fits (limit_corrections()), and smoothed[i] becomes the path it gives
+//      (not for fill: what its fixed zoom uncovers comes from other frames).
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -45,9 +48,14 @@ void validate(const PathParams& p) {
         "adaptive_cap >= adaptive_base (" + std::to_string(p.adaptive_base) + ")",
         std::to_string(p.adaptive_cap));
   check(p.sigma >= 0 && std::isfinite(p.sigma), "finite sigma >= 0", std::to_string(p.sigma));
+  check(p.max_zoom >= 1 && p.max_zoom <= kMaxZoom, "max_zoom in [1, 4]",
+        std::to_string(p.max_zoom));
+  const std::string up_to = std::to_string(p.max_zoom) + " (max_zoom)";
   check(p.zoom >= 1 && p.zoom <= kMaxZoom, "zoom in [1, 4]", std::to_string(p.zoom));
-  check(p.l1.crop_zoom == 0 || (p.l1.crop_zoom >= 1 && p.l1.crop_zoom <= kMaxZoom),
-        "l1 crop_zoom 0 (auto) or in [1, 4]", std::to_string(p.l1.crop_zoom));
+  check(p.crop != Crop::none || p.zoom <= p.max_zoom, "zoom up to " + up_to,
+        std::to_string(p.zoom));
+  check(p.l1.crop_zoom == 0 || (p.l1.crop_zoom >= 1 && p.l1.crop_zoom <= p.max_zoom),
+        "l1 crop_zoom 0 (auto) or in [1, " + up_to + "]", std::to_string(p.l1.crop_zoom));
   check(p.l1.drift_fraction >= 0 && p.l1.drift_fraction < 1, "l1 drift_fraction in [0, 1)",
         std::to_string(p.l1.drift_fraction));
   check(p.l1.stability_target > 0 && p.l1.stability_target <= 1, "l1 stability_target in (0, 1]",
@@ -101,6 +109,13 @@ Transform2D correction_to(const Vec3& smoothed, const Vec3& camera, double zoom)
   const double dx = smoothed.x - (c * camera.x - s * camera.y);
   const double dy = smoothed.y - (s * camera.x + c * camera.y);
   return {zoom * dx, zoom * dy, da, zoom};
+}
+
+Vec3 follow(const Transform2D& correction, const Vec3& camera) {
+  // S = C o T: S(p) = R(da) (R(T.a) p + T.t) + d.
+  const double c = std::cos(correction.da), s = std::sin(correction.da);
+  return {c * camera.x - s * camera.y + correction.dx, s * camera.x + c * camera.y + correction.dy,
+          camera.a + correction.da};
 }
 
 PathResult plan_path(std::span<const Motion> motions, const PathParams& params, FrameSize frame) {
@@ -170,21 +185,31 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params, 
                           outlier_span.subspan(b, len), frame});
     std::copy(smoothed.begin(), smoothed.end(), res.smoothed.begin() + static_cast<long>(b));
 
-    // Unzoomed corrections first, then the shot's zoom.
+    // Unzoomed corrections first, held to max_zoom, then the shot's zoom.
     std::vector<double> zoom(len, params.zoom);
     for (std::size_t i = b; i < e; ++i)
       res.correction[i] = correction_to(res.smoothed[i], base[i], 1.0);
     if (params.crop != Crop::none && params.crop != Crop::fill) {
-      for (std::size_t i = b; i < e; ++i) zoom[i - b] = min_zoom(res.correction[i], frame);
+      const std::span<Transform2D> shot(res.correction.data() + b, len);
+      const std::vector<double> kept =
+          limit_corrections(shot, frame, params.max_zoom, params.adaptive_crop_radius);
+      for (std::size_t i = b; i < e; ++i) {
+        // The path the shrunk correction gives: C o base, with C = S o base^-1.
+        if (kept[i - b] < 1) res.smoothed[i] = follow(res.correction[i], base[i]);
+        zoom[i - b] = min_zoom(res.correction[i], frame);
+      }
       if (params.crop == Crop::automatic) {
         std::fill(zoom.begin(), zoom.end(), *std::max_element(zoom.begin(), zoom.end()));
       } else {
         zoom = adaptive_zoom(zoom, params.adaptive_crop_radius);
       }
     }
-    // Exactly correction_to(smoothed, base, zoom): the zoom scales the translation.
-    for (std::size_t i = b; i < e; ++i)
-      res.correction[i] = correction_to(res.smoothed[i], base[i], zoom[i - b]);
+    // As correction_to(smoothed, base, zoom): the zoom scales the translation.
+    for (std::size_t i = b; i < e; ++i) {
+      Transform2D& c = res.correction[i];
+      const double z = zoom[i - b];
+      c = {z * c.dx, z * c.dy, c.da, z};
+    }
   }
   return res;
 }

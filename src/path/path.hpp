@@ -70,8 +70,8 @@ struct L1Params {
   double w0 = 0.01;
   int window = 300;  // frames per LP; memory is O(window); >= 10
   int overlap = 60;  // frames shared with the next window; in [3, window / 2]
-  // Crop window = the output frame shrunk by this; >= 1, or 0 = chosen per shot from the
-  // shot's motion (l1_auto_path() in path/smoother.hpp).
+  // Crop window = the output frame shrunk by this; in [1, PathParams::max_zoom], or 0 =
+  // chosen per shot from the shot's motion (l1_auto_path() in path/smoother.hpp).
   double crop_zoom = 0;
   double margin_px = 1;  // slack for the linearised rotation (see l1_smoother.cpp); >= 0
   // Our addition: the objective counts the roughness of the path relative to the camera's
@@ -79,8 +79,8 @@ struct L1Params {
   // frames (15..300 frames), so the path follows the shot's slowest motion instead of
   // holding still against it; in [0, 1), 0 = the paper's objective.
   double drift_fraction = 0.05;
-  // crop_zoom 0: the smallest candidate window whose path reaches this predicted stability
-  // (predicted_stability() in path/smoother.hpp); in (0, 1].
+  // crop_zoom 0: the smallest window in [1, max_zoom] whose path reaches this predicted
+  // stability (predicted_stability() in path/smoother.hpp); in (0, 1].
   double stability_target = 0.6;
 };
 
@@ -96,7 +96,14 @@ struct PathParams {
   int adaptive_base = 50;       // half width at the threshold; >= 0
   int adaptive_cap = 150;       // largest half width; >= adaptive_base
   Crop crop = Crop::automatic;
-  double zoom = 1.04;             // the fixed zoom of Crop::none and Crop::fill; >= 1
+  double zoom = 1.04;  // the fixed zoom of Crop::none and Crop::fill; in [1, max_zoom]
+  // The largest zoom of any frame in any crop mode, in [1, kMaxZoom]. The L1 window never
+  // exceeds it, and a frame whose correction would need more has its correction shrunk
+  // towards the camera until it fits (limit_corrections() in path/crop.hpp): steadiness is
+  // given up, the picture is never given up to a border. (Below 1 + ~0.2 / width it is raised
+  // to what even the identity needs: crop.hpp's edge epsilon.) Crop::fill needs no such
+  // limit: what its fixed zoom uncovers is filled from other frames.
+  double max_zoom = 1.25;
   int adaptive_crop_radius = 30;  // Crop::adaptive: running-max half width, frames; >= 1
   // Hard cuts (see detect_cuts()): a pair is a cut when its scene score reaches
   // cut_threshold, or cut_threshold_invalid when its motion could not be measured either.
@@ -153,6 +160,10 @@ std::vector<Vec3> compose(std::span<const Vec3> rows);
 // where the smoothed path wants it (S): C = S o T^-1, then zoom about the centre, as the
 // Transform2D render applies (p' = zoom R(da) p + (dx, dy)).
 Transform2D correction_to(const Vec3& smoothed, const Vec3& camera, double zoom);
+
+// The inverse of correction_to() at zoom 1: the path point S with C = S o T^-1 (C.zoom is
+// ignored).
+Vec3 follow(const Transform2D& correction, const Vec3& camera);
 
 // Box filter of width 2r+1 with "edge" padding (first/last value repeated); radius >= 0.
 std::vector<Vec3> moving_average(std::span<const Vec3> path, int radius);

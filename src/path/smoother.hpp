@@ -60,13 +60,15 @@ std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& params, 
 // 1 for fewer than 8 pairs. See crop_window.cpp.
 double predicted_stability(std::span<const Vec3> path, FrameSize frame);
 
-// L1Params::crop_zoom = 0: the L1 path at the smallest of the candidate windows 1.1, 1.15,
-// 1.2, 1.25 whose predicted_stability() reaches params.stability_target, else at 1.25.
+// L1Params::crop_zoom = 0: the L1 path at the smallest window in [1, max_zoom] whose
+// predicted_stability() reaches params.stability_target (found by bisection), else at
+// max_zoom; window 1 (the camera path) when the camera is that steady already.
 struct L1Choice {
   double crop_zoom = 0;
   std::vector<Vec3> path;
 };
-L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame);
+L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame,
+                      double max_zoom);
 
 // The smoother the name stands for, or nothing for an unknown name.
 std::optional<SmootherKind> smoother_kind(std::string_view name);

@@ -288,7 +288,7 @@ TEST(Cli, HelpListsEveryOptionWithDefaults) {
   const auto help = run_stillwater({"stabilize", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   for (const char* option : {"--output", "--analysis-width", "--radius", "--outliers", "--zoom",
-                             "--crf", "--preset", "--encoder", "--quiet"}) {
+                             "--max-zoom", "--crf", "--preset", "--encoder", "--quiet"}) {
     EXPECT_NE(help.out.find(option), std::string::npos) << option;
   }
   EXPECT_NE(help.out.find("[default: 20]"), std::string::npos);

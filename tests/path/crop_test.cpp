@@ -104,6 +104,74 @@ TEST(Crop, AutoAndAdaptivePlansShowNoBorder) {
   }
 }
 
+TEST(Crop, MaxZoomBoundsEveryFrameInEverySmootherAndCropMode) {
+  // A random walk of 5 px a frame: the moving average's corrections need zooms far above 1.05.
+  const auto motions = to_motions(testing::shake_rows(400, 7, 5.0, 0.004));
+  for (const Crop crop : {Crop::automatic, Crop::adaptive}) {
+    for (const SmootherKind s : {SmootherKind::ma, SmootherKind::gauss, SmootherKind::l1}) {
+      PathParams p;
+      p.crop = crop;
+      p.smoother = s;
+      PathParams bounded = p;
+      bounded.max_zoom = 1.05;
+      const PathResult free = plan_path(motions, p, kFrame);
+      const PathResult r = plan_path(motions, bounded, kFrame);
+      double free_max = 0;
+      for (const auto& c : free.correction) free_max = std::max(free_max, c.zoom);
+      // (l1 chooses its own window, which may need less.)
+      if (s != SmootherKind::l1) {
+        EXPECT_GT(free_max, 1.06) << "crop " << int(crop) << " smoother " << int(s);
+      }
+      for (std::size_t i = 0; i < r.correction.size(); ++i) {
+        ASSERT_LE(r.correction[i].zoom, 1.05) << "crop " << int(crop) << " smoother " << int(s);
+        ASSERT_TRUE(every_pixel_inside(r.correction[i], kFrame))
+            << "crop " << int(crop) << " smoother " << int(s) << " frame " << i;
+        // smoothed is the path the bounded correction gives.
+        const Transform2D c = correction_to(r.smoothed[i], r.trajectory[i], r.correction[i].zoom);
+        ASSERT_NEAR(c.dx, r.correction[i].dx, 1e-6) << i;
+        ASSERT_NEAR(c.da, r.correction[i].da, 1e-12) << i;
+      }
+    }
+  }
+}
+
+TEST(Crop, LimitedCorrectionsShrinkTowardsTheCameraSmoothly) {
+  // One jolt the bound cannot hide: the correction around it is given up gradually.
+  std::vector<Transform2D> c(181, Transform2D{1, 0, 0, 1});
+  c[60] = {60, 0, 0, 1};  // needs about 1 + 2 * 60 / 640 = 1.19
+  const std::vector<double> kept = limit_corrections(c, kFrame, 1.1, 30);
+  EXPECT_LE(min_zoom(c[60], kFrame), 1.1 * (1 + 1e-9));
+  EXPECT_GT(min_zoom(c[60], kFrame), 1.099) << "shrunk no more than needed";
+  // The running max reaches +-30 frames, the Gaussian 30 more.
+  EXPECT_EQ(kept[121], 1.0) << "far from the jolt nothing is given up";
+  EXPECT_EQ(c[121].dx, 1.0);
+  double max_step = 0;
+  for (std::size_t i = 1; i < kept.size(); ++i)
+    max_step = std::max(max_step, std::abs(kept[i] - kept[i - 1]));
+  EXPECT_LT(max_step, 0.2 * (1 - kept[60])) << "the share given up moves smoothly";
+  // A bound below what even the identity needs is raised to it, not a border.
+  std::vector<Transform2D> one{{5, 5, 0.01, 1}};
+  limit_corrections(one, kFrame, 1.0, 30);
+  EXPECT_TRUE(
+      covers({reachable_zoom(1.0, kFrame) * one[0].dx, reachable_zoom(1.0, kFrame) * one[0].dy,
+              one[0].da, reachable_zoom(1.0, kFrame)},
+             kFrame));
+}
+
+TEST(Crop, MaxZoomIsValidated) {
+  const auto motions = to_motions(testing::shake_rows(50, 3));
+  PathParams p;
+  p.max_zoom = 0.9;
+  EXPECT_THROW(plan_path(motions, p, kFrame), Error);
+  p.max_zoom = 1.1;
+  p.l1.crop_zoom = 1.2;
+  EXPECT_THROW(plan_path(motions, p, kFrame), Error) << "a crop window above the bound";
+  p.l1.crop_zoom = 0;
+  p.crop = Crop::none;
+  p.zoom = 1.15;
+  EXPECT_THROW(plan_path(motions, p, kFrame), Error) << "a fixed zoom above the bound";
+}
+
 TEST(Crop, NoneKeepsTheFixedZoomAndShowsBorders) {
   auto rows = testing::shake_rows(200, 8, 6.0, 0.004);
   PathParams p;

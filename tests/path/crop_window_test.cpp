@@ -1,6 +1,7 @@
 // The L1 smoother's per-shot crop window and its drift term: the predicted stability reads
-// like the report's score, the chosen window grows with the shake, the default shows no
-// border, and the drift term follows slow motion the paper's path holds still against.
+// like the report's score, the chosen window is 1 for a clean shot, grows with the shake and
+// with --max-zoom, the default shows no border, and the drift term follows slow motion the
+// paper's path holds still against.
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -85,18 +86,63 @@ TEST(PredictedStability, EqualsTheFullSpectrumForOddAndEvenLengths) {
   }
 }
 
+TEST(L1CropWindow, ACleanShotKeepsItsFullPicture) {
+  // A pan with no shake at all, and one whose shake is below what the estimator can see.
+  std::vector<Vec3> pan(300);
+  for (std::size_t i = 0; i < pan.size(); ++i) pan[i] = {0.7 * double(i), 0.1 * double(i), 0};
+  const L1Params params;
+  EXPECT_EQ(l1_auto_path(pan, params, kFrame, 1.25).crop_zoom, 1.0);
+  EXPECT_EQ(l1_auto_path(shaky_camera(300, 5, 0.01), params, kFrame, 1.25).crop_zoom, 1.0);
+  // And the whole plan: zoom 1 plus crop.hpp's edge epsilon, nothing more.
+  std::vector<Motion> motions = testing::pair_motions(pan);
+  motions[0].status = MotionStatus::first_frame;
+  const PathResult r = plan_path(motions, PathParams{}, kFrame);
+  for (const auto& c : r.correction) ASSERT_LT(c.zoom, 1.001);
+}
+
 TEST(L1CropWindow, GrowsWithTheShake) {
   const L1Params params;
   double last = 0;
   std::vector<double> chosen;
   for (const double px : {0.25, 1.0, 4.0, 16.0, 64.0}) {
-    const L1Choice c = l1_auto_path(shaky_camera(200, 7, px), params, kFrame);
+    const L1Choice c = l1_auto_path(shaky_camera(200, 7, px), params, kFrame, 1.25);
     chosen.push_back(c.crop_zoom);
     EXPECT_GE(c.crop_zoom, last) << "shake " << px << " px";
+    EXPECT_LE(c.crop_zoom, 1.25) << "shake " << px << " px";
     last = c.crop_zoom;
   }
-  EXPECT_EQ(chosen.front(), 1.1);  // a mild shot keeps the most field of view
-  EXPECT_EQ(chosen.back(), 1.25);  // a wild one gets the largest window
+  EXPECT_LT(chosen.front(), 1.05) << "a mild shot keeps nearly all its field of view";
+  EXPECT_GT(chosen.back(), 1.15) << "a wild one gets most of the room there is";
+}
+
+TEST(L1CropWindow, IsTheSmallestWindowThatReachesTheTarget) {
+  const auto camera = shaky_camera(300, 13, 4);
+  const L1Params params;
+  const L1Choice c = l1_auto_path(camera, params, kFrame, 1.25);
+  ASSERT_LT(c.crop_zoom, 1.25) << "the target must be reachable for this test";
+  EXPECT_GE(predicted_stability(c.path, kFrame), params.stability_target);
+  // ... and a window one bisection step smaller does not reach it.
+  const double smaller = c.crop_zoom - 0.25 / 32;
+  EXPECT_LT(predicted_stability(l1_path(camera, params, kFrame, smaller), kFrame),
+            params.stability_target)
+      << c.crop_zoom;
+}
+
+TEST(L1CropWindow, GrowsWithTheMaxZoomAndStaysWithinIt) {
+  const auto camera = shaky_camera(300, 17, 8);
+  const L1Params params;
+  std::vector<double> chosen;
+  for (const double max_zoom : {1.0, 1.02, 1.05, 1.1, 1.2, 1.3, 1.5}) {
+    chosen.push_back(l1_auto_path(camera, params, kFrame, max_zoom).crop_zoom);
+    EXPECT_LE(chosen.back(), max_zoom) << max_zoom;
+    if (chosen.size() > 1) {
+      // Monotone to within the bisection's resolution, (max_zoom - 1) / 32.
+      EXPECT_GE(chosen.back(), chosen[chosen.size() - 2] - (max_zoom - 1) / 32) << max_zoom;
+    }
+  }
+  EXPECT_EQ(chosen[0], 1.0) << "no room at all";
+  EXPECT_GT(chosen[1], 1.01) << "a tight bound is nearly all used";
+  EXPECT_LT(chosen.back(), 1.2) << "a loose one is not: the shake needs less";
 }
 
 TEST(L1CropWindow, TheDefaultShowsNoBorder) {
@@ -105,7 +151,7 @@ TEST(L1CropWindow, TheDefaultShowsNoBorder) {
   const PathResult r = plan_path(motions, PathParams{}, kFrame);
   for (std::size_t i = 0; i < r.correction.size(); ++i) {
     ASSERT_TRUE(covers(r.correction[i], kFrame)) << "frame " << i;
-    ASSERT_LE(r.correction[i].zoom, 1.25 * (1 + 1e-6)) << "frame " << i;
+    ASSERT_LE(r.correction[i].zoom, PathParams{}.max_zoom) << "frame " << i;
   }
 }
 

@@ -133,10 +133,12 @@ TEST(SmootherTable, NamesRoundTrip) {
 TEST(L1Path, KeepsTheCropWindowInsideEveryFrame) {
   const auto motions = shaky_pan(700, 11);
   const PathResult r = plan_path(motions, params_for(SmootherKind::l1, Crop::automatic), kFrame);
-  // The default chooses the window per shot; 1.25 is the largest it can choose.
+  // The default chooses the window per shot; max_zoom is the largest it can choose.
   ASSERT_EQ(PathParams{}.l1.crop_zoom, 0.0);
-  const double budget = l1_auto_path(r.trajectory, PathParams{}.l1, kFrame).crop_zoom;
-  EXPECT_LE(budget, 1.25);
+  const double budget =
+      l1_auto_path(r.trajectory, PathParams{}.l1, kFrame, PathParams{}.max_zoom).crop_zoom;
+  EXPECT_LE(budget, PathParams{}.max_zoom);
+  EXPECT_GT(budget, 1.01) << "the shake needs a window";
   for (std::size_t i = 0; i < r.correction.size(); ++i) {
     ASSERT_TRUE(covers(r.correction[i], kFrame)) << "frame " << i;
     // The LP kept the budget's crop window inside; the exact zoom is no larger.
