@@ -84,9 +84,10 @@ double predicted_stability(std::span<const Vec3> path, FrameSize frame) {
   return std::min(translation, low_band_share(a, floor_rad));
 }
 
-L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame) {
+L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame,
+                      std::span<const Vec3> picture) {
   for (std::size_t i = 0; i < kWindows.size(); ++i) {
-    L1Choice choice{kWindows[i], l1_path(camera, params, frame, kWindows[i])};
+    L1Choice choice{kWindows[i], l1_path(camera, params, frame, kWindows[i], picture)};
     const bool last_resort = i + 1 == kWindows.size();
     if (last_resort || predicted_stability(choice.path, frame) >= params.stability_target)
       return choice;

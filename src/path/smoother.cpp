@@ -47,8 +47,8 @@ class L1 final : public Smoother {
  public:
   L1(L1Params p, double crop_zoom) : params_(p), crop_zoom_(crop_zoom) {}
   std::vector<Vec3> smooth(const Shot& shot) const override {
-    if (crop_zoom_ > 0) return l1_path(shot.camera, params_, shot.frame, crop_zoom_);
-    return l1_auto_path(shot.camera, params_, shot.frame).path;
+    if (crop_zoom_ > 0) return l1_path(shot.camera, params_, shot.frame, crop_zoom_, shot.picture);
+    return l1_auto_path(shot.camera, params_, shot.frame, shot.picture).path;
   }
 
  private:
