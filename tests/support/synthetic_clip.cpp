@@ -196,9 +196,10 @@ ClipTruth clip_truth(const ClipSpec& spec) {
   }
   if (spec.pulldown) {
     // Frame i shows source frame floor(2 i / 5) <= i: its camera, and its picture.
+    const std::vector<sw::Transform2D> source = truth.camera;
     for (int i = 0; i < spec.frames; ++i)
       truth.camera[static_cast<std::size_t>(i)] =
-          truth.camera[static_cast<std::size_t>(source_frame(spec, i))];
+          source[static_cast<std::size_t>(source_frame(spec, i))];
   }
 
   truth.pts.resize(truth.camera.size());
