@@ -4,7 +4,8 @@
 // The record is a (rows, 11) "<f8" array written as one chunk (so it appears atomically),
 // one row per pair: (frame, dx, dy, da, scale, corners, tracked, inliers, status,
 // scene_score, picture_diff); the integers are exact in f8. Records of 9 or 10 columns (before
-// scene_score, before picture_diff) still load, with the missing numbers NaN. A segment that measured nothing stores one row starting with -1.
+// scene_score, before picture_diff) still load, with the missing numbers NaN. A segment that
+// measured nothing stores one row starting with -1.
 //
 // A record is bytes from disk: read_staged_record checks every field against what the segment
 // plan expects before anything is used, so a damaged record is refused, never trusted.
