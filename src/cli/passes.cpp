@@ -112,7 +112,7 @@ void write_path_csv(const std::string& file, const exec::Prepared& run,
   {
     out.precision(17);
     out << "frame,pts,status,corners,tracked,inliers,dx,dy,da,x,y,a,smooth_x,smooth_y,smooth_a,"
-           "lof,outlier,radius,corr_dx,corr_dy,corr_da,zoom,scene_score,cut\n";
+           "lof,outlier,radius,corr_dx,corr_dy,corr_da,zoom,scene_score,cut,picture_diff,repeat\n";
     for (std::size_t i = 0; i < motions.size(); ++i) {
       const Motion& m = motions[i];
       const auto& t = path.trajectory[i];
@@ -123,7 +123,8 @@ void write_path_csv(const std::string& file, const exec::Prepared& run,
           << t.x << ',' << t.y << ',' << t.a << ',' << s.x << ',' << s.y << ',' << s.a << ','
           << path.lof[i] << ',' << int(path.outlier[i]) << ',' << path.radius[i] << ',' << c.dx
           << ',' << c.dy << ',' << c.da << ',' << c.zoom << ',' << m.scene_score << ','
-          << int(path.cut[i]) << '\n';
+          << int(path.cut[i]) << ',' << m.picture_diff << ','
+          << int(i < path.repeat.size() && path.repeat[i]) << '\n';
     }
   }
   write_file_atomically(file, out.str());

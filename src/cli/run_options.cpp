@@ -113,6 +113,11 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               "pair is a hard cut; shots are smoothed separately; 0 = no cut "
                               "detection",
                               "0.4", 0, 1));
+    t.push_back(choice_option("--repeats", "MODE",
+                              "repeated frames (content stretched to a higher rate by showing "
+                              "frames again): on = placed where the smooth path is between the "
+                              "distinct frames around them, off = treated as any frame",
+                              "on", {"on", "off"}));
   }
   if (groups & kRenderGroup) {
     t.push_back(choice_option("--border", "MODE", "fill for pixels that fall outside the frame",
@@ -199,6 +204,7 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     }
     o.path.l1.drift_fraction = args.real("--drift");
     o.path.cut_threshold = args.real("--cut-threshold");
+    o.path.repeats = args.text("--repeats") == "on";
     // Unusable pairs need half the score (see path/cuts.cpp).
     o.path.cut_threshold_invalid = o.path.cut_threshold / 2;
   }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,12 @@ struct Motion {
   // 1 = disjoint). The path stage splits the video at hard cuts with it. 0 for first_frame;
   // NaN when unknown (a store written before the field existed).
   double scene_score = 0;
+  // How much the picture changed, whatever the cause: the mean absolute difference of the two
+  // analysis lumas, pixel for pixel, in 8-bit levels (0 = the same picture). A repeated frame
+  // (24 fps content stretched to 60 by showing frames again) differs only by the encoder's
+  // noise; path/repeats.cpp finds them with it. NaN when unknown (first_frame, a Motion made
+  // by hand, a store written before the field existed): such a pair is never a repeat.
+  double picture_diff = std::numeric_limits<double>::quiet_NaN();
 
   bool valid() const { return status == MotionStatus::ok; }
 };

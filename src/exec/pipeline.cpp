@@ -105,6 +105,7 @@ nlohmann::json path_description(const path::PathParams& p) {
           {"adaptive_crop_radius", p.adaptive_crop_radius},
           {"cut_threshold", p.cut_threshold},
           {"cut_threshold_invalid", p.cut_threshold_invalid},
+          {"repeats", p.repeats},
           {"radius", p.radius},
           {"outliers", policy_name(p.outliers)},
           {"lof_neighbors", p.lof_neighbors},

@@ -92,6 +92,23 @@ double scene_score(const std::array<std::int64_t, kSceneBins>& a,
   return static_cast<double>(diff) / (2.0 * static_cast<double>(ta) * static_cast<double>(tb));
 }
 
+// Picture difference (see Motion::picture_diff): the mean absolute difference of the two
+// analysis images, summed in integers so it is exact and the same on every machine. Both are
+// the whole analysis image (level 0 of the LK pyramids), so it costs one pass over pixels the
+// histogram reads anyway.
+double picture_diff(const cv::Mat& a, const cv::Mat& b) {
+  std::int64_t sum = 0;
+  for (int y = 0; y < a.rows; ++y) {
+    const std::uint8_t* ra = a.ptr<std::uint8_t>(y);
+    const std::uint8_t* rb = b.ptr<std::uint8_t>(y);
+    int row = 0;
+    for (int x = 0; x < a.cols; ++x) row += std::abs(int(ra[x]) - int(rb[x]));
+    sum += row;
+  }
+  const std::int64_t count = std::int64_t(a.rows) * a.cols;
+  return count == 0 ? 0.0 : static_cast<double>(sum) / static_cast<double>(count);
+}
+
 // A pair without usable motion: the counters stay, the motion is the neutral one.
 Motion invalid(Motion m, MotionStatus status) {
   m.dx = m.dy = m.da = 0;
@@ -227,6 +244,7 @@ struct MotionEstimator::Impl {
     if (has_previous) {
       m = measure(pyramids[1 - next], current);
       m.scene_score = scene_score(histograms[1 - next], histogram);
+      m.picture_diff = picture_diff(pyramids[1 - next][0], current[0]);
     }
     has_previous = true;
     next = 1 - next;

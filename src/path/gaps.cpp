@@ -12,7 +12,11 @@
 // Shots (see detect_cuts()) bound the runs: the pair across a cut belongs to neither shot,
 // and a neighbour from the other shot says nothing about this one's camera. The filled rows
 // are the path stage's input only; Motion::status and the store's `valid` array keep saying
-// what was measured. A pure function of the motions and the cuts.
+// what was measured. A pure function of the motions, the cuts and the repeats.
+//
+// Repeated frames (path/repeats.cpp) are the same picture again: their rows are zero, and
+// they are no neighbour for a gap, whose pairs are filled from the distinct pairs around it
+// (on footage 03, filling from the repeats' zeros froze the path through a blurred whip pan).
 #include <cmath>
 
 #include "path/path.hpp"
@@ -28,26 +32,28 @@ Vec3 row_of(const Motion& m) {
   return {m.dx, m.dy, m.da};
 }
 
-// Rows [b, e) of one shot, all pair rows inside it; `rows` already holds the usable ones.
-void fill_shot(std::span<const Motion> motions, std::span<Vec3> rows, std::size_t b,
-               std::size_t e) {
-  std::size_t left = e;  // the last usable row seen, e = none yet
-  std::size_t i = b;
+// The pair rows `index` (one shot's, repeats left out, in frame order); `rows` already holds
+// the usable ones.
+void fill_shot(std::span<const Motion> motions, std::span<Vec3> rows,
+               const std::vector<std::size_t>& index) {
+  const std::size_t e = index.size();
+  std::size_t left = e;  // the last usable position seen, e = none yet
+  std::size_t i = 0;
   while (i < e) {
-    if (usable(motions[i])) {
+    if (usable(motions[index[i]])) {
       left = i++;
       continue;
     }
     std::size_t right = i;  // the end of this run of unusable rows
-    while (right < e && !usable(motions[right])) ++right;
+    while (right < e && !usable(motions[index[right]])) ++right;
     const bool has_left = left != e, has_right = right != e;
     for (std::size_t j = i; j < right; ++j) {
       if (has_left && has_right) {
         const double t = double(j - left) / double(right - left);
-        const Vec3 &l = rows[left], &r = rows[right];
-        rows[j] = {l.x + t * (r.x - l.x), l.y + t * (r.y - l.y), l.a + t * (r.a - l.a)};
+        const Vec3 &l = rows[index[left]], &r = rows[index[right]];
+        rows[index[j]] = {l.x + t * (r.x - l.x), l.y + t * (r.y - l.y), l.a + t * (r.a - l.a)};
       } else if (has_left || has_right) {
-        rows[j] = rows[has_left ? left : right];
+        rows[index[j]] = rows[index[has_left ? left : right]];
       }
     }
     i = right;
@@ -56,16 +62,21 @@ void fill_shot(std::span<const Motion> motions, std::span<Vec3> rows, std::size_
 
 }  // namespace
 
-std::vector<Vec3> fill_invalid(std::span<const Motion> motions, std::span<const std::uint8_t> cut) {
+std::vector<Vec3> fill_invalid(std::span<const Motion> motions, std::span<const std::uint8_t> cut,
+                               std::span<const std::uint8_t> repeat) {
+  const auto is_repeat = [&](std::size_t i) { return !repeat.empty() && repeat[i]; };
   std::vector<Vec3> rows(motions.size());
   for (std::size_t i = 1; i < motions.size(); ++i)
-    if (usable(motions[i])) rows[i] = row_of(motions[i]);
+    if (usable(motions[i]) && !is_repeat(i)) rows[i] = row_of(motions[i]);
   // A shot [b, e) owns the pair rows b + 1 .. e - 1: row b is frame 0 or the pair across the
   // cut, which keeps its measurement, or zero when it has none.
   std::size_t b = 0;
   for (std::size_t i = 1; i <= motions.size(); ++i) {
     if (i == motions.size() || cut[i]) {
-      if (b + 1 < i) fill_shot(motions, rows, b + 1, i);
+      std::vector<std::size_t> index;
+      for (std::size_t j = b + 1; j < i; ++j)
+        if (!is_repeat(j)) index.push_back(j);
+      fill_shot(motions, rows, index);
       b = i;
     }
   }

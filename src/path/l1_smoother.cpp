@@ -35,6 +35,11 @@
 // removes the rest. Only the D_k rows' right-hand sides change (D_k drift); the inclusion
 // constraints still compare P with the camera, so the crop guarantee is the same.
 //
+// Repeated frames (path/repeats.cpp): `camera` is the path in camera time, each repeat
+// interpolated between the distinct frames around it, and `picture` where each frame's
+// picture really is (a repeat's is its distinct frame's). The objective follows the camera;
+// the inclusion constraints hold the crop window inside the pictures.
+//
 // Windows (bounded memory on long videos, the paper's section 3.3 does the same): frames
 // [s, s + window) are solved at once; the next window starts `overlap` frames before this
 // one ends and pins its first 3 frames to this window's solution, so D1..D3 across the join
@@ -79,8 +84,9 @@ double component(const Vec3& v, int c, double r) {
 }
 
 // Solves frames [0, m) of `camera` (a window); frames [0, pinned) are fixed to `out`'s values.
-void solve_window(std::span<const Vec3> camera, std::span<const Vec3> drift, std::span<Vec3> out,
-                  int pinned, const L1Params& p, FrameSize frame, double zoom, double r) {
+void solve_window(std::span<const Vec3> camera, std::span<const Vec3> picture,
+                  std::span<const Vec3> drift, std::span<Vec3> out, int pinned, const L1Params& p,
+                  FrameSize frame, double zoom, double r) {
   const int m = static_cast<int>(camera.size());
   // Variables: x, y, a' = a r of the frames [pinned, m), 3 each; a pinned frame's values are
   // constants moved to the right-hand sides.
@@ -98,7 +104,7 @@ void solve_window(std::span<const Vec3> camera, std::span<const Vec3> drift, std
   // No room (a crop window as large as the frame): the inclusion rows pin every frame to the
   // camera, so that is the path.
   if (room_x < kNoRoomPx || room_y < kNoRoomPx) {
-    std::copy(camera.begin() + pinned, camera.end(), out.begin() + pinned);
+    std::copy(picture.begin() + pinned, picture.end(), out.begin() + pinned);
     return;
   }
   BandedL1 lp;
@@ -134,7 +140,9 @@ void solve_window(std::span<const Vec3> camera, std::span<const Vec3> drift, std
   for (int t = pinned; t < m; ++t) {
     for (int c = 0; c < 3; ++c) {
       const double cam = component(camera[static_cast<std::size_t>(t)], c, r);
-      start[static_cast<std::size_t>(variable(t, c))] = cam;
+      // The pictures' own positions (no correction) are inside every range.
+      start[static_cast<std::size_t>(variable(t, c))] =
+          component(picture[static_cast<std::size_t>(t)], c, r);
       if (p.w0 <= 0) continue;
       AbsTerm term{.row = {}, .target = cam, .weight = p.w0};
       term.row.add(variable(t, c), 1.0);
@@ -147,7 +155,7 @@ void solve_window(std::span<const Vec3> camera, std::span<const Vec3> drift, std
   // depends on the corner's y only), so the 8 corner rows are 4 ranges, each the
   // intersection of two corners' ranges.
   for (int t = pinned; t < m; ++t) {
-    const Vec3& cam = camera[static_cast<std::size_t>(t)];
+    const Vec3& cam = picture[static_cast<std::size_t>(t)];
     const int cx = variable(t, 0), cy = cx + 1, ca = cx + 2;
     for (const double side : {-1.0, 1.0}) {
       // q_x = vx + cam.x - x + (a - theta) wy in [-bx, bx] for both vx = +-ohx / zoom.
@@ -176,7 +184,7 @@ void solve_window(std::span<const Vec3> camera, std::span<const Vec3> drift, std
 }  // namespace
 
 std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& p, FrameSize frame,
-                          double crop_zoom) {
+                          double crop_zoom, std::span<const Vec3> picture) {
   if (p.window < 10 || p.overlap < kPinned || p.overlap > p.window / 2) {
     throw Error("path", "expected l1 window >= 10 and overlap in [3, window / 2], got window " +
                             std::to_string(p.window) + ", overlap " + std::to_string(p.overlap));
@@ -184,6 +192,12 @@ std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& p, Frame
   if (frame.width < 2 || frame.height < 2) {
     throw Error("path", "expected a frame size for the l1 smoother, got " +
                             std::to_string(frame.width) + "x" + std::to_string(frame.height));
+  }
+  if (picture.empty()) picture = camera;
+  if (picture.size() != camera.size()) {
+    throw Error("path", "expected as many picture positions as camera positions, got " +
+                            std::to_string(picture.size()) + " for " +
+                            std::to_string(camera.size()));
   }
   std::vector<Vec3> out(camera.begin(), camera.end());
   const auto n = static_cast<std::ptrdiff_t>(camera.size());
@@ -200,7 +214,8 @@ std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& p, Frame
     const std::ptrdiff_t e = std::min(n, s + p.window);
     const int pinned = s == 0 ? 0 : kPinned;
     const auto b = static_cast<std::size_t>(s), len = static_cast<std::size_t>(e - s);
-    solve_window(camera.subspan(b, len), drift.empty() ? drift_span : drift_span.subspan(b, len),
+    solve_window(camera.subspan(b, len), picture.subspan(b, len),
+                 drift.empty() ? drift_span : drift_span.subspan(b, len),
                  std::span<Vec3>(out).subspan(b, len), pinned, p, frame, crop_zoom, r);
     if (e == n) break;
     s = e - p.overlap;

@@ -4,10 +4,15 @@
 //   1. cut = detect_cuts(): frame i starts a new shot. Shots are smoothed on their own, so
 //      nothing is averaged across a cut, and the (meaningless) motion measured across the
 //      cut never reaches either shot's smoothed path.
-//   2. rows[0] = 0 (frame 0); rows[i] = (dx, dy, da) of pair i if it is ok and finite, else
-//      interpolated from the measured pairs around it in its shot (fill_invalid(), gaps.cpp;
-//      counted in invalid_pairs). motions[0] itself is never read beyond that.
-//   3. trajectory = compose(rows), the raw camera path.
+//   2. repeat = detect_repeats(): frame i shows frame i-1's picture again (repeats.cpp).
+//      rows[0] = 0 (frame 0); rows[i] = (dx, dy, da) of pair i if it is ok and finite, zero
+//      for a repeat, else interpolated from the measured pairs around it in its shot
+//      (fill_invalid(), gaps.cpp; counted in invalid_pairs). motions[0] itself is never read
+//      beyond that.
+//   3. trajectory = compose(rows), the raw camera path. From here on the path is planned in
+//      camera time: each repeat's row takes its share of the next distinct step
+//      (spread_repeats()), and the path the smoother follows has the repeats interpolated
+//      between the distinct frames around them (interpolate_repeats()).
 //   4. If the policy is not `none` and there are at least kMinLofRows pair rows, LOF (k =
 //      lof_neighbors, or n - 1 when fewer rows) on rows[1..N-1]; frame i gets pair row i's
 //      score and is an outlier iff lof > lof_threshold (sklearn's contamination="auto" rule),
@@ -15,7 +20,8 @@
 //      Filled invalid rows take part like measured ones.
 //   5. The policy gives the base path and the half width r_i per frame (see PathParams /
 //      OutlierPolicy); the smoother (path/smoother.hpp) smooths each shot of the base path.
-//   6. correction[i] = correction_to(smoothed[i], base[i], zoom_i), where the crop mode
+//   6. correction[i] = correction_to(smoothed[i], picture[i], zoom_i), picture[i] = base[i]
+//      but for a repeat, whose picture is its distinct frame's (hold_repeats()); the crop mode
 //      (path/crop.hpp) picks zoom_i: fixed (none, fill), the smallest constant per shot that
 //      shows no outside pixel (automatic), or that per frame, smoothed (adaptive). Before the
 //      zoom is picked, a correction that would need more than max_zoom is shrunk towards the
@@ -131,8 +137,12 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params, 
 
   for (std::size_t i = 1; i < n; ++i) res.invalid_pairs += usable(motions[i]) ? 0 : 1;
   res.cut = detect_cuts(motions, params);
-  const std::vector<Vec3> rows = fill_invalid(motions, res.cut);
-  res.trajectory = compose(rows);
+  res.repeat =
+      params.repeats ? detect_repeats(motions, res.cut, frame) : std::vector<std::uint8_t>(n, 0);
+  const std::vector<Vec3> measured_rows = fill_invalid(motions, res.cut, res.repeat);
+  res.trajectory = compose(measured_rows);
+  // Planned in camera time (path/repeats.cpp): without repeats these are the measured rows.
+  const std::vector<Vec3> rows = spread_repeats(measured_rows, res.repeat, res.cut);
   res.lof.assign(n, 1.0);
   res.outlier.assign(n, 0);
 
@@ -171,31 +181,36 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params, 
       break;
   }
 
-  const std::vector<Vec3>& base = replaced_path.empty() ? res.trajectory : replaced_path;
+  // `base` is the camera path the smoother follows, in camera time; `picture` is where each
+  // frame's picture really is (a repeat's is its distinct frame's), which the corrections
+  // and the crop are computed against.
+  const std::vector<Vec3> picture =
+      hold_repeats(replaced_path.empty() ? res.trajectory : replaced_path, res.repeat);
+  const std::vector<Vec3> base = interpolate_repeats(picture, res.repeat, res.cut);
   const std::unique_ptr<Smoother> smoother = make_smoother(params);
   res.smoothed.resize(n);
   res.correction.resize(n);
-  const std::span<const Vec3> base_span(base);
+  const std::span<const Vec3> base_span(base), picture_span(picture);
   const std::span<const int> radius_span(res.radius);
   const std::span<const std::uint8_t> outlier_span(res.outlier);
   for (const auto& [b, e] : shots(res.cut)) {
     const std::size_t len = e - b;
     const std::vector<Vec3> smoothed =
         smoother->smooth({base_span.subspan(b, len), radius_span.subspan(b, len),
-                          outlier_span.subspan(b, len), frame});
+                          outlier_span.subspan(b, len), frame, picture_span.subspan(b, len)});
     std::copy(smoothed.begin(), smoothed.end(), res.smoothed.begin() + static_cast<long>(b));
 
     // Unzoomed corrections first, held to max_zoom, then the shot's zoom.
     std::vector<double> zoom(len, params.zoom);
     for (std::size_t i = b; i < e; ++i)
-      res.correction[i] = correction_to(res.smoothed[i], base[i], 1.0);
+      res.correction[i] = correction_to(res.smoothed[i], picture[i], 1.0);
     if (params.crop != Crop::none && params.crop != Crop::fill) {
       const std::span<Transform2D> shot(res.correction.data() + b, len);
       const std::vector<double> kept =
           limit_corrections(shot, frame, params.max_zoom, params.adaptive_crop_radius);
       for (std::size_t i = b; i < e; ++i) {
-        // The path the shrunk correction gives: C o base, with C = S o base^-1.
-        if (kept[i - b] < 1) res.smoothed[i] = follow(res.correction[i], base[i]);
+        // The path the shrunk correction gives: C o picture, with C = S o picture^-1.
+        if (kept[i - b] < 1) res.smoothed[i] = follow(res.correction[i], picture[i]);
         zoom[i - b] = min_zoom(res.correction[i], frame);
       }
       if (params.crop == Crop::automatic) {
@@ -204,7 +219,7 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params, 
         zoom = adaptive_zoom(zoom, params.adaptive_crop_radius);
       }
     }
-    // As correction_to(smoothed, base, zoom): the zoom scales the translation.
+    // As correction_to(smoothed, picture, zoom): the zoom scales the translation.
     for (std::size_t i = b; i < e; ++i) {
       Transform2D& c = res.correction[i];
       const double z = zoom[i - b];

@@ -4,6 +4,9 @@
 //   trajectory[i] = motions[1..i] composed as similarity transforms (see compose(); for
 //                   small angles the recipe's cumulative sum of (dx, dy, da)), N rows
 //   cut[i]        = 1 when frame i starts a new shot (a hard scene cut, see detect_cuts())
+//   repeat[i]     = 1 when frame i shows frame i-1's picture again (detect_repeats()); its
+//                   pair row is zero, and the path is planned with it interpolated between
+//                   the distinct frames around it (path/repeats.cpp)
 //   smoothed[i]   = the trajectory of frame i's shot, smoothed on its own by the smoother
 //                   (path/smoother.hpp: ma, gauss, l1), with the LOF policy's radius r_i
 //   correction[i] = smoothed[i] o trajectory[i]^-1, then the zoom the crop mode picks
@@ -110,6 +113,8 @@ struct PathParams {
   // cut_threshold <= 0 disables cut detection.
   double cut_threshold = 0.4;
   double cut_threshold_invalid = 0.2;
+  // Repeated frames (see detect_repeats()): planned between the distinct frames around them.
+  bool repeats = true;
 };
 
 // The coded frame size; the crop modes need it (0 x 0 is fine for Crop::none).
@@ -135,6 +140,7 @@ struct PathResult {
   std::vector<std::uint8_t> outlier;  // 1 iff lof > lof_threshold
   std::vector<int> radius;            // smoothing half width used per frame
   std::vector<std::uint8_t> cut;      // 1 iff frame i starts a new shot (frame 0 is 0)
+  std::vector<std::uint8_t> repeat;   // 1 iff frame i shows frame i-1's picture again
   std::vector<Transform2D> correction;
   std::int64_t invalid_pairs = 0;
 };
@@ -183,11 +189,34 @@ std::vector<Vec3> gaussian(std::span<const Vec3> path, std::span<const double> s
 std::vector<std::uint8_t> detect_cuts(std::span<const Motion> motions, const PathParams& params);
 
 // The pair rows the path is built from: rows[0] = 0; rows[i] = (dx, dy, da) of motions[i]
-// when it is ok and finite. A run of unusable pairs inside a shot (cut[i] = 1 starts one) is
-// filled linearly between the measured rows on either side; a run at a shot's start or end
-// holds its one measured neighbour; a shot with none stays zero. An unusable pair across a
-// cut is zero. cut.size() == motions.size(). See gaps.cpp.
-std::vector<Vec3> fill_invalid(std::span<const Motion> motions, std::span<const std::uint8_t> cut);
+// when it is ok and finite; rows[i] = 0 when repeat[i] (an empty `repeat`: none). A run of
+// unusable pairs inside a shot (cut[i] = 1 starts one) is filled linearly between the measured
+// rows on either side, repeats left out; a run at a shot's start or end holds its one measured
+// neighbour; a shot with none stays zero. An unusable pair across a cut is zero.
+// cut.size() == motions.size(). See gaps.cpp.
+std::vector<Vec3> fill_invalid(std::span<const Motion> motions, std::span<const std::uint8_t> cut,
+                               std::span<const std::uint8_t> repeat = {});
+
+// Repeated frames (path/repeats.cpp): repeat[i] = 1 (i >= 1, not a cut) iff pair i is still
+// (its motion moves no corner by more than half a pixel at 640 px analysis width, or was not
+// measured) and its picture difference is 0, or at most 0.2 of the largest within 6 pairs and
+// at most 1 level.
+std::vector<std::uint8_t> detect_repeats(std::span<const Motion> motions,
+                                         std::span<const std::uint8_t> cut, FrameSize frame);
+
+// The path in camera time: each run of repeats interpolated linearly between the distinct
+// frame it repeats and the next distinct frame of its shot (held when the shot ends first).
+std::vector<Vec3> interpolate_repeats(std::span<const Vec3> path,
+                                      std::span<const std::uint8_t> repeat,
+                                      std::span<const std::uint8_t> cut);
+
+// Where each frame's picture is: a repeat takes the value of the distinct frame it repeats.
+std::vector<Vec3> hold_repeats(std::span<const Vec3> path, std::span<const std::uint8_t> repeat);
+
+// Pair rows in camera time: the row of the distinct frame after a run of repeats is shared
+// evenly by the run's pairs and its own (a run that ends its shot keeps its zero rows).
+std::vector<Vec3> spread_repeats(std::span<const Vec3> rows, std::span<const std::uint8_t> repeat,
+                                 std::span<const std::uint8_t> cut);
 
 // Local Outlier Factor with scikit-learn's semantics (n_neighbors=k, Euclidean, the row itself
 // excluded, 1e-10 added to the mean reachability distance). Returns the LOF (positive, i.e.

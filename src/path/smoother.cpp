@@ -48,8 +48,8 @@ class L1 final : public Smoother {
   L1(L1Params p, double crop_zoom, double max_zoom)
       : params_(p), crop_zoom_(crop_zoom), max_zoom_(max_zoom) {}
   std::vector<Vec3> smooth(const Shot& shot) const override {
-    if (crop_zoom_ > 0) return l1_path(shot.camera, params_, shot.frame, crop_zoom_);
-    return l1_auto_path(shot.camera, params_, shot.frame, max_zoom_).path;
+    if (crop_zoom_ > 0) return l1_path(shot.camera, params_, shot.frame, crop_zoom_, shot.picture);
+    return l1_auto_path(shot.camera, params_, shot.frame, max_zoom_, shot.picture).path;
   }
 
  private:

@@ -31,6 +31,10 @@ struct Shot {
   std::span<const int> radius;            // the outlier policy's half width per frame
   std::span<const std::uint8_t> outlier;  // LOF flags per frame
   FrameSize frame;                        // coded frame size
+  // Where each frame's picture is, when that differs from `camera` (repeated frames, see
+  // path/repeats.cpp); empty = `camera`. A smoother that keeps the crop window inside the
+  // frames (l1) must check it against these.
+  std::span<const Vec3> picture = {};
 };
 
 class Smoother {
@@ -51,9 +55,10 @@ struct GaussParams {
 // The L1 path of one shot alone (exposed for tests): minimises w1|D1 Q| + w2|D2 Q| + w3|D3 Q|
 // with Q = P - the camera's drift (params.drift_fraction; Q = P when 0) subject to the crop window
 // (the output frame shrunk by `crop_zoom`) staying inside every frame, in overlapping windows.
-// camera.size() == the shot's frame count.
+// camera.size() == the shot's frame count. `picture`, when not empty (the same size), is where
+// the frames' pictures are, for the crop constraint (Shot::picture); else `camera`.
 std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame,
-                          double crop_zoom);
+                          double crop_zoom, std::span<const Vec3> picture = {});
 
 // The stability score (report/stability.hpp's, without the estimator's noise) that a video
 // following `path` would have: the low-band share of the path's own frame-to-frame motion.
@@ -68,7 +73,7 @@ struct L1Choice {
   std::vector<Vec3> path;
 };
 L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame,
-                      double max_zoom);
+                      double max_zoom, std::span<const Vec3> picture = {});
 
 // The smoother the name stands for, or nothing for an unknown name.
 std::optional<SmootherKind> smoother_kind(std::string_view name);

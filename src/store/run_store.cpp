@@ -279,13 +279,14 @@ bool RunStore::has_motions() const {
 
 void RunStore::write_motions(std::span<const Motion> motions) {
   const auto n = static_cast<std::uint64_t>(motions.size());
-  std::vector<double> motion, scale, scene;
+  std::vector<double> motion, scale, scene, picture;
   std::vector<std::int32_t> features;
   std::vector<std::uint8_t> status, valid;
   for (const Motion& m : motions) {
     motion.insert(motion.end(), {m.dx, m.dy, m.da});
     scale.push_back(m.scale);
     scene.push_back(m.scene_score);
+    picture.push_back(m.picture_diff);
     features.insert(features.end(), {m.corners, m.tracked, m.inliers});
     status.push_back(static_cast<std::uint8_t>(m.status));
     valid.push_back(m.valid() ? 1 : 0);
@@ -329,6 +330,14 @@ void RunStore::write_motions(std::span<const Motion> motions) {
                 "luma histogram distance of the pair (i-1, i) in [0, 1]; a hard cut scores high"},
                n)
       .write_all<double>(scene);
+  create_array(b, backend_, compressor_,
+               {"picture_diff",
+                "<f8",
+                {},
+                "mean absolute luma difference of the pair (i-1, i) at analysis size, 8-bit "
+                "levels; a repeated frame scores near 0"},
+               n)
+      .write_all<double>(picture);
   mark_complete("motions", true);
 }
 
@@ -357,6 +366,15 @@ std::vector<Motion> RunStore::read_motions() const {
     for (std::size_t i = 0; i < motions.size(); ++i) motions[i].scene_score = scene[i];
   } else {
     for (Motion& m : motions) m.scene_score = std::numeric_limits<double>::quiet_NaN();
+  }
+  // Likewise picture_diff: unknown, so no frame counts as a repeat.
+  if (backend_->exists("picture_diff/.zarray")) {
+    const auto picture = Array::open(backend_, "picture_diff").read_all<double>();
+    if (picture.size() != status.size())
+      throw Error(location_, "picture_diff disagrees with status on the frame count");
+    for (std::size_t i = 0; i < motions.size(); ++i) motions[i].picture_diff = picture[i];
+  } else {
+    for (Motion& m : motions) m.picture_diff = std::numeric_limits<double>::quiet_NaN();
   }
   return motions;
 }
@@ -389,6 +407,11 @@ void RunStore::write_path(const path::PathResult& path) {
       .write_all<double>(path.lof);
   create_array(b, backend_, compressor_, {"outlier", "|b1", {}, "LOF > threshold"}, n)
       .write_all_bytes(outlier.data());
+  std::vector<std::uint8_t> repeat(path.repeat.begin(), path.repeat.end());
+  repeat.resize(static_cast<std::size_t>(n), 0);
+  create_array(b, backend_, compressor_,
+               {"repeat", "|b1", {}, "the frame shows the previous frame's picture again"}, n)
+      .write_all_bytes(repeat.data());
   create_array(b, backend_, compressor_, {"radius", "<i4", {}, "smoothing half width used, frames"},
                n)
       .write_all<std::int32_t>(std::vector<std::int32_t>(path.radius.begin(), path.radius.end()));

@@ -9,7 +9,8 @@
 namespace sw::store {
 namespace {
 
-constexpr std::uint64_t kColumns = 10;
+constexpr std::uint64_t kColumns = 11;
+constexpr std::uint64_t kColumnsBeforePictureDiff = 10;
 constexpr std::uint64_t kColumnsBeforeSceneScore = 9;
 
 bool is_count(double v) {
@@ -40,7 +41,8 @@ void write_staged_record(const std::shared_ptr<Backend>& backend, const std::str
                                   double(m.tracked),
                                   double(m.inliers),
                                   double(static_cast<int>(m.status)),
-                                  m.scene_score};
+                                  m.scene_score,
+                                  m.picture_diff};
     std::copy(row, row + kColumns, values.begin() + static_cast<std::ptrdiff_t>(i * kColumns));
   }
   if (staged.motions.empty()) values[0] = -1;
@@ -57,10 +59,11 @@ StagedMotions read_staged_record(const std::shared_ptr<Backend>& backend, const 
   const ArrayMeta& meta = array.meta();
   const std::uint64_t rows = std::max<std::int64_t>(1, count);
   if (meta.dtype != "<f8" || meta.shape.size() != 2 || meta.shape[0] != rows ||
-      (meta.shape[1] != kColumns && meta.shape[1] != kColumnsBeforeSceneScore)) {
+      (meta.shape[1] != kColumns && meta.shape[1] != kColumnsBeforePictureDiff &&
+       meta.shape[1] != kColumnsBeforeSceneScore)) {
     std::string shape;
     for (const auto d : meta.shape) shape += (shape.empty() ? "" : ", ") + std::to_string(d);
-    refuse("expected shape (" + std::to_string(rows) + ", 10) of <f8, got (" + shape + ") of " +
+    refuse("expected shape (" + std::to_string(rows) + ", 11) of <f8, got (" + shape + ") of " +
            meta.dtype);
   }
   const std::size_t columns = static_cast<std::size_t>(meta.shape[1]);
@@ -94,9 +97,15 @@ StagedMotions read_staged_record(const std::shared_ptr<Backend>& backend, const 
                        std::isfinite(m.scale))) {
       refuse(row + ": expected a finite motion for a measured pair");
     }
-    m.scene_score = columns == kColumns ? r[9] : std::numeric_limits<double>::quiet_NaN();
+    const double unknown = std::numeric_limits<double>::quiet_NaN();
+    m.scene_score = columns > kColumnsBeforeSceneScore ? r[9] : unknown;
     if (!std::isnan(m.scene_score) && !(m.scene_score >= 0 && m.scene_score <= 1)) {
       refuse(row + ": expected a scene score in [0, 1], got " + std::to_string(m.scene_score));
+    }
+    m.picture_diff = columns > kColumnsBeforePictureDiff ? r[10] : unknown;
+    if (!std::isnan(m.picture_diff) && !(m.picture_diff >= 0 && m.picture_diff <= 255)) {
+      refuse(row + ": expected a picture difference in [0, 255], got " +
+             std::to_string(m.picture_diff));
     }
   }
   return staged;

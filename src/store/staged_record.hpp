@@ -1,10 +1,11 @@
 // A segment's staged analysis record, _progress/analysis/<k> in a run store: the motions of
 // the pairs the segment measured, kept so that a rerun skips the segment.
 //
-// The record is a (rows, 10) "<f8" array written as one chunk (so it appears atomically),
+// The record is a (rows, 11) "<f8" array written as one chunk (so it appears atomically),
 // one row per pair: (frame, dx, dy, da, scale, corners, tracked, inliers, status,
-// scene_score); the integers are exact in f8. Records of 9 columns (before scene_score) still
-// load, with scene_score NaN. A segment that measured nothing stores one row starting with -1.
+// scene_score, picture_diff); the integers are exact in f8. Records of 9 or 10 columns (before
+// scene_score, before picture_diff) still load, with the missing numbers NaN. A segment that
+// measured nothing stores one row starting with -1.
 //
 // A record is bytes from disk: read_staged_record checks every field against what the segment
 // plan expects before anything is used, so a damaged record is refused, never trusted.

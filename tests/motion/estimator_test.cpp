@@ -262,6 +262,22 @@ TEST(MotionEstimator, FlatFrameHasNoFeatures) {
   expect_no_motion(m);
 }
 
+TEST_F(Landscape, PictureDiffIsZeroForTheSamePictureAndTheMeanChangeOtherwise) {
+  const TestFrame f0 = TestFrame::from_luma(view_of(*scene_, 1280, 720, {}));
+  const TestFrame f1 = TestFrame::from_luma(view_of(*scene_, 1280, 720, {4, 0, 0, 1}));
+  MotionEstimator estimator(1280, 720, MotionParams{});
+  EXPECT_TRUE(std::isnan(estimator.push(f0.view()).picture_diff));  // no pair: unknown
+  EXPECT_EQ(estimator.push(f0.view()).picture_diff, 0.0);
+  EXPECT_GT(estimator.push(f1.view()).picture_diff, 5.0);
+  // Flat frames 90 and 93 apart: 3 levels, wherever the analysis size puts the pixels.
+  const TestFrame a = TestFrame::from_luma(cv::Mat(720, 1280, CV_8UC1, cv::Scalar(90)));
+  const TestFrame b = TestFrame::from_luma(cv::Mat(720, 1280, CV_8UC1, cv::Scalar(93)));
+  estimator.push(a.view());
+  const Motion m = estimator.push(b.view());
+  EXPECT_EQ(m.status, MotionStatus::no_features);
+  EXPECT_EQ(m.picture_diff, 3.0);
+}
+
 TEST(MotionEstimator, PortraitWorks) {
   const cv::Mat scene = make_scene(720 + 2 * kMargin, 1280 + 2 * kMargin, 11);
   const Similarity truth{-6.4, 9.6, 0.005, 1};

@@ -24,7 +24,7 @@ namespace sw::test {
 namespace {
 
 // Independent substreams of one seed, so that e.g. adding VFR does not change the shake.
-enum class Stream : std::uint64_t { path = 1, texture = 2, cut_texture = 3, timing = 4 };
+enum class Stream : std::uint64_t { path = 1, texture = 2, cut_texture = 3, timing = 4, noise = 5 };
 
 // splitmix64 (Steele, Lea, Flood 2014): decorrelates nearby seeds before seeding mt19937_64.
 std::uint64_t mix(std::uint64_t x) {
@@ -151,6 +151,7 @@ void validate(const ClipSpec& spec) {
   if (spec.cut_at_frame >= spec.frames)
     fail("expected cut_at_frame < frames (" + std::to_string(spec.frames) + ")" +
          got(spec.cut_at_frame));
+  if (!(spec.noise >= 0 && spec.noise <= 64)) fail("expected noise in [0, 64]");
   if (spec.codec == "libx264" && (spec.width % 2 || spec.height % 2))
     fail("expected an even size for libx264 4:2:0, got " + std::to_string(spec.width) + "x" +
          std::to_string(spec.height) + " (use e.g. codec ffv1 for odd sizes)");
@@ -163,6 +164,17 @@ std::vector<sw::Transform2D> steady_path(const ClipSpec& spec) {
     path[i].dy = kPanYRatio * spec.pan_px_per_frame * static_cast<double>(i);
   }
   return path;
+}
+
+int source_frame(const ClipSpec& spec, int i) {
+  return spec.pulldown ? 2 * i / 5 : i;
+}
+
+std::vector<std::uint8_t> repeats_truth(const ClipSpec& spec) {
+  std::vector<std::uint8_t> repeat(static_cast<std::size_t>(std::max(spec.frames, 0)), 0);
+  for (int i = 1; i < spec.frames; ++i)
+    repeat[static_cast<std::size_t>(i)] = source_frame(spec, i) == source_frame(spec, i - 1);
+  return repeat;
 }
 
 ClipTruth clip_truth(const ClipSpec& spec) {
@@ -181,6 +193,13 @@ ClipTruth clip_truth(const ClipSpec& spec) {
     truth.camera[i].dx += offset[0];
     truth.camera[i].dy += offset[1];
     truth.camera[i].da += offset[2];
+  }
+  if (spec.pulldown) {
+    // Frame i shows source frame floor(2 i / 5) <= i: its camera, and its picture.
+    const std::vector<sw::Transform2D> source = truth.camera;
+    for (int i = 0; i < spec.frames; ++i)
+      truth.camera[static_cast<std::size_t>(i)] =
+          source[static_cast<std::size_t>(source_frame(spec, i))];
   }
 
   truth.pts.resize(truth.camera.size());
@@ -281,6 +300,25 @@ cv::Mat ClipRenderer::view(const sw::Transform2D& cam, bool after_cut) const {
   cv::Mat out;
   cv::warpAffine(after_cut ? cut_texture_ : texture_, out, m, cv::Size(spec_.width, spec_.height),
                  cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REFLECT_101);
+  if (spec_.moving_subject) {
+    // Something that moves while the camera does not: 2 px a frame to the right, wrapping.
+    const int side = std::max(4, spec_.height / 6);
+    const int x = (2 * source_frame(spec_, i)) % std::max(1, spec_.width - side);
+    cv::rectangle(out, cv::Rect(x, spec_.height / 3, side, side), cv::Scalar(128, 128, 128),
+                  cv::FILLED);
+  }
+  if (spec_.noise > 0) {
+    // Fresh noise per source frame (a repeat shows the same picture, noise and all).
+    Rng rng(spec_.seed ^ static_cast<std::uint64_t>(source_frame(spec_, i)), Stream::noise);
+    for (int r = 0; r < out.rows; ++r) {
+      auto* row = out.ptr<cv::Vec3b>(r);
+      for (int c = 0; c < out.cols; ++c) {
+        const double n = spec_.noise * rng.normal();
+        for (int k = 0; k < 3; ++k)
+          row[c][k] = cv::saturate_cast<uchar>(static_cast<double>(row[c][k]) + n);
+      }
+    }
+  }
   return out;
 }
 

@@ -48,6 +48,12 @@ struct ClipSpec {
   int bframes = 0;
   int crf = 16;           // libx264 only
   int cut_at_frame = -1;  // >= 0: frames from here on show a different texture
+  // Content at 2/5 of the frame rate shown in a 2:3 pattern (24 fps film at 60): frame i shows
+  // source frame floor(2 i / 5), whose camera is the shake model's camera[floor(2 i / 5)], so
+  // frames 1, 2, 4, 6, 7, 9, ... repeat the picture before them (see repeats_truth()).
+  bool pulldown = false;
+  double noise = 0;             // std-dev of fresh Gaussian pixel noise in every frame, levels
+  bool moving_subject = false;  // a grey square crossing the frame, 2 px a frame, camera aside
 };
 
 struct ClipTruth {
@@ -55,6 +61,12 @@ struct ClipTruth {
   std::vector<std::int64_t> pts;        // pts[i] of frame i on time_base, as given to the muxer
   sw::Rational time_base;               // 1/90000 for VFR, fps_den/fps_num otherwise
 };
+
+// The source frame that frame i shows: i, or floor(2 i / 5) with pulldown.
+int source_frame(const ClipSpec& spec, int i);
+
+// repeat[i] = 1 iff frame i shows the same source frame as frame i-1 (pulldown only).
+std::vector<std::uint8_t> repeats_truth(const ClipSpec& spec);
 
 // Throws sw::Error{"clip spec", "expected ..., got ..."} for an unusable spec.
 void validate(const ClipSpec& spec);
