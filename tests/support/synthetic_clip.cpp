@@ -283,23 +283,8 @@ cv::Mat ClipRenderer::frame(int i) const {
     throw sw::Error("ClipRenderer", "expected a frame index in [0, " +
                                         std::to_string(spec_.frames) + "), got " +
                                         std::to_string(i));
-  return view(truth_.camera[static_cast<std::size_t>(i)],
-              spec_.cut_at_frame >= 0 && i >= spec_.cut_at_frame);
-}
-
-cv::Mat ClipRenderer::view(const sw::Transform2D& cam, bool after_cut) const {
-  // WARP_INVERSE_MAP: dst(x, y) = texture(M (x, y, 1)), with M the absolute-pixel form of
-  // p = R(-da) (q - t) / zoom, q = (x, y) - frame centre, texture pixel = p + origin.
-  const double c = std::cos(cam.da) / cam.zoom, s = std::sin(cam.da) / cam.zoom;
-  const double hx = (spec_.width - 1) / 2.0, hy = (spec_.height - 1) / 2.0;
-  const double qx = -hx - cam.dx, qy = -hy - cam.dy;      // offset added to (x, y) before rotating
-  const cv::Matx23d m(c, s, c * qx + s * qy + origin_.x,  //
-                      -s, c, -s * qx + c * qy + origin_.y);
-  // Bilinear, not bicubic: 3x faster at 720p, and LK (itself bilinear) then recovers the truth
-  // more closely (max error over 20 pairs at 640x480: 0.006 px / 2e-5 rad vs 0.03 px / 1e-4 rad).
-  cv::Mat out;
-  cv::warpAffine(after_cut ? cut_texture_ : texture_, out, m, cv::Size(spec_.width, spec_.height),
-                 cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REFLECT_101);
+  cv::Mat out = view(truth_.camera[static_cast<std::size_t>(i)],
+                     spec_.cut_at_frame >= 0 && i >= spec_.cut_at_frame);
   if (spec_.moving_subject) {
     // Something that moves while the camera does not: 2 px a frame to the right, wrapping.
     const int side = std::max(4, spec_.height / 6);
@@ -319,6 +304,22 @@ cv::Mat ClipRenderer::view(const sw::Transform2D& cam, bool after_cut) const {
       }
     }
   }
+  return out;
+}
+
+cv::Mat ClipRenderer::view(const sw::Transform2D& cam, bool after_cut) const {
+  // WARP_INVERSE_MAP: dst(x, y) = texture(M (x, y, 1)), with M the absolute-pixel form of
+  // p = R(-da) (q - t) / zoom, q = (x, y) - frame centre, texture pixel = p + origin.
+  const double c = std::cos(cam.da) / cam.zoom, s = std::sin(cam.da) / cam.zoom;
+  const double hx = (spec_.width - 1) / 2.0, hy = (spec_.height - 1) / 2.0;
+  const double qx = -hx - cam.dx, qy = -hy - cam.dy;      // offset added to (x, y) before rotating
+  const cv::Matx23d m(c, s, c * qx + s * qy + origin_.x,  //
+                      -s, c, -s * qx + c * qy + origin_.y);
+  // Bilinear, not bicubic: 3x faster at 720p, and LK (itself bilinear) then recovers the truth
+  // more closely (max error over 20 pairs at 640x480: 0.006 px / 2e-5 rad vs 0.03 px / 1e-4 rad).
+  cv::Mat out;
+  cv::warpAffine(after_cut ? cut_texture_ : texture_, out, m, cv::Size(spec_.width, spec_.height),
+                 cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REFLECT_101);
   return out;
 }
 

@@ -96,7 +96,8 @@ class ClipRenderer {
   const ClipTruth& truth() const { return truth_; }
   cv::Mat frame(int i) const;  // CV_8UC3 BGR, spec.width x spec.height
   // The first shot's texture seen through any camera (zoom included): frame(i) is
-  // view(truth().camera[i]) before a cut. The truth of a full-frame output, whose pixels may
+  // view(truth().camera[i]) before a cut, without the moving subject and the noise. The truth
+  // of a full-frame output, whose pixels may
   // lie outside every input frame.
   cv::Mat view(const sw::Transform2D& camera, bool after_cut = false) const;
 
