@@ -97,8 +97,7 @@ class ClipRenderer {
   cv::Mat frame(int i) const;  // CV_8UC3 BGR, spec.width x spec.height
   // The first shot's texture seen through any camera (zoom included): frame(i) is
   // view(truth().camera[i]) before a cut, without the moving subject and the noise. The truth
-  // of a full-frame output, whose pixels may
-  // lie outside every input frame.
+  // of a full-frame output, whose pixels may lie outside every input frame.
   cv::Mat view(const sw::Transform2D& camera, bool after_cut = false) const;
 
  private:
