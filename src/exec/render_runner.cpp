@@ -25,14 +25,12 @@ namespace sw::exec {
 
 namespace {
 
-// Renders segment s into its piece: decode from its keyframe, skip frames before `begin`,
-// warp and encode [begin, end). A frame's duration comes from the index (the next frame's
-// pts), so a piece's last frame lasts the same whatever the split.
-std::int64_t render_segment(const RenderRun& run, io::VideoReader& reader, const Segment& s) {
-  trace::Span span("segment", "render " + std::to_string(s.index), s.frames());
-  const auto& pts = run.index->pts;
-  io::SegmentEncoder encoder(run.piece_path(s.index), run.encode, reader.stream_params());
-  reader.seek_to_frame(s.decode_from);
+// Decodes from the keyframe at or before frame `from` and hands each frame of [first, last) to
+// on_frame, in order; the decoder's frames before `first` are skipped. Stops on Ctrl-C.
+template <typename OnFrame>
+void decode_range(const RenderRun& run, io::VideoReader& reader, std::int64_t from,
+                  std::int64_t first, std::int64_t last, OnFrame&& on_frame) {
+  reader.seek_to_frame(from);
   FrameView frame;
   while (true) {
     {
@@ -42,8 +40,20 @@ std::int64_t render_segment(const RenderRun& run, io::VideoReader& reader, const
     if (g_cancel.load(std::memory_order_relaxed)) {
       throw Error(run.input, "interrupted", ExitCode::interrupted);
     }
-    if (frame.index < s.begin) continue;
-    if (frame.index >= s.end) break;
+    if (frame.index < first) continue;
+    if (frame.index >= last) break;
+    on_frame(frame);
+  }
+}
+
+// Renders segment s into its piece: decode from its keyframe, skip frames before `begin`,
+// warp and encode [begin, end). A frame's duration comes from the index (the next frame's
+// pts), so a piece's last frame lasts the same whatever the split.
+std::int64_t render_segment(const RenderRun& run, io::VideoReader& reader, const Segment& s) {
+  trace::Span span("segment", "render " + std::to_string(s.index), s.frames());
+  const auto& pts = run.index->pts;
+  io::SegmentEncoder encoder(run.piece_path(s.index), run.encode, reader.stream_params());
+  decode_range(run, reader, s.decode_from, s.begin, s.end, [&](const FrameView& frame) {
     const auto i = static_cast<std::size_t>(frame.index);
     {
       trace::Span warp("warp", {}, 1);
@@ -52,7 +62,7 @@ std::int64_t render_segment(const RenderRun& run, io::VideoReader& reader, const
     const std::int64_t duration = i + 1 < pts.size() ? pts[i + 1] - pts[i] : 0;
     trace::Span encode("encode", {}, 1);
     encoder.encode(frame.pts, duration);
-  }
+  });
   trace::Span flush("encode", "flush");
   encoder.finish();
   return encoder.frames();
@@ -116,22 +126,11 @@ std::int64_t render_segment_fill(const RenderRun& run, io::VideoReader& reader, 
       encoder.encode(current->pts, duration);
     }
   };
-  reader.seek_to_frame(first);
-  FrameView frame;
-  while (true) {
-    {
-      trace::Span decode("decode", {}, 1);
-      if (!reader.next(frame)) break;
-    }
-    if (g_cancel.load(std::memory_order_relaxed)) {
-      throw Error(run.input, "interrupted", ExitCode::interrupted);
-    }
-    if (frame.index < first) continue;
-    if (frame.index >= last) break;
+  decode_range(run, reader, first, first, last, [&](const FrameView& frame) {
     emit_until(frame.index - radius);  // before the ring drops the oldest frame
     w.ring.put(frame);
     emit_until(frame.index - radius + 1);
-  }
+  });
   emit_until(s.end);
   trace::Span flush("encode", "flush");
   encoder.finish();
