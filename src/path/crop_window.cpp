@@ -94,15 +94,16 @@ double predicted_stability(std::span<const Vec3> path, FrameSize frame) {
 }
 
 L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, FrameSize frame,
-                      double max_zoom, std::span<const Vec3> picture) {
+                      double max_zoom, std::span<const Vec3> picture, double min_window) {
   const auto steady = [&](const std::vector<Vec3>& path) {
     return predicted_stability(path, frame) >= params.stability_target;
   };
-  std::vector<Vec3> at_one(camera.begin(), camera.end());
-  if (steady(at_one)) return {1.0, std::move(at_one)};
+  double lo = std::clamp(min_window, 1.0, max_zoom);
+  L1Choice least{lo, lo == 1.0 ? std::vector<Vec3>(camera.begin(), camera.end())
+                               : l1_path(camera, params, frame, lo, picture)};
+  if (steady(least.path) || lo == max_zoom) return least;
   L1Choice best{max_zoom, l1_path(camera, params, frame, max_zoom, picture)};
   if (!steady(best.path)) return best;
-  double lo = 1.0;
   for (int k = 0; k < kBisections; ++k) {
     const double mid = 0.5 * (lo + best.crop_zoom);
     std::vector<Vec3> path = l1_path(camera, params, frame, mid, picture);

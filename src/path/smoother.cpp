@@ -45,17 +45,19 @@ class Gauss final : public Smoother {
 // differences around flagged frames would only let the path itself jump there.
 class L1 final : public Smoother {
  public:
-  L1(L1Params p, double crop_zoom, double max_zoom)
-      : params_(p), crop_zoom_(crop_zoom), max_zoom_(max_zoom) {}
+  L1(L1Params p, double crop_zoom, double max_zoom, double min_window)
+      : params_(p), crop_zoom_(crop_zoom), max_zoom_(max_zoom), min_window_(min_window) {}
   std::vector<Vec3> smooth(const Shot& shot) const override {
     if (crop_zoom_ > 0) return l1_path(shot.camera, params_, shot.frame, crop_zoom_, shot.picture);
-    return l1_auto_path(shot.camera, params_, shot.frame, max_zoom_, shot.picture).path;
+    return l1_auto_path(shot.camera, params_, shot.frame, max_zoom_, shot.picture, min_window_)
+        .path;
   }
 
  private:
   L1Params params_;
   double crop_zoom_;
   double max_zoom_;
+  double min_window_;
 };
 
 std::unique_ptr<Smoother> make_ma(const PathParams& p) {
@@ -68,7 +70,8 @@ std::unique_ptr<Smoother> make_gauss(const PathParams& p) {
 // other modes use the L1 crop budget (0: chosen per shot) and then pick the zoom from the
 // result.
 std::unique_ptr<Smoother> make_l1(const PathParams& p) {
-  return std::make_unique<L1>(p.l1, p.crop == Crop::none ? p.zoom : p.l1.crop_zoom, p.max_zoom);
+  return std::make_unique<L1>(p.l1, p.crop == Crop::none ? p.zoom : p.l1.crop_zoom, p.max_zoom,
+                              p.crop == Crop::fill ? kFillMinWindow : 1.0);
 }
 
 struct Entry {

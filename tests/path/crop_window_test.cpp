@@ -86,6 +86,22 @@ TEST(PredictedStability, EqualsTheFullSpectrumForOddAndEvenLengths) {
   }
 }
 
+// Full frame fills its border, so even a shot the prediction calls steady gets the room of
+// kFillMinWindow; the default (min_window 1) keeps such a shot's own path.
+TEST(L1CropWindow, FullFrameSearchesFromItsMinimumWindow) {
+  const std::vector<Vec3> mild = shaky_camera(300, 5, 0.01);
+  const L1Params params;
+  EXPECT_EQ(l1_auto_path(mild, params, kFrame, 1.25).crop_zoom, 1.0);
+  const L1Choice fill = l1_auto_path(mild, params, kFrame, 1.25, {}, kFillMinWindow);
+  EXPECT_EQ(fill.crop_zoom, kFillMinWindow);
+  ASSERT_EQ(fill.path.size(), mild.size());
+  EXPECT_NE(fill.path[150].x, mild[150].x);  // a path of its own, not the camera's
+  // A shaky shot still gets more than the minimum when it needs it.
+  EXPECT_GT(
+      l1_auto_path(shaky_camera(300, 7, 8), params, kFrame, 1.25, {}, kFillMinWindow).crop_zoom,
+      kFillMinWindow);
+}
+
 TEST(L1CropWindow, ACleanShotKeepsItsFullPicture) {
   // A pan with no shake at all, and one whose shake is below what the estimator can see.
   std::vector<Vec3> pan(300);
