@@ -43,8 +43,8 @@ path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
   }
   if (path.invalid_pairs > 0) {
     warn(run.input, std::to_string(path.invalid_pairs) + " of " + std::to_string(frames - 1) +
-                        " frame pairs had no usable features; they are treated as no camera "
-                        "motion");
+                        " frame pairs had no usable features; their motion is interpolated "
+                        "from the measured pairs around them");
   }
   return path;
 }
