@@ -22,18 +22,6 @@ nlohmann::json metrics(const std::string& in, const std::string& out) {
   return nlohmann::json::parse(result.out);
 }
 
-// Stabilizes `in` into `name`.mp4 with `extra` options; returns the path CSV's corrections.
-std::vector<Transform2D> stabilize(const TempDir& dir, const std::string& name,
-                                   std::vector<std::string> extra) {
-  std::vector<std::string> args = {
-      "stabilize",  dir.file("in.mp4"),     "-o", dir.file(name + ".mp4"), "-q",
-      "--path-csv", dir.file(name + ".csv")};
-  args.insert(args.end(), extra.begin(), extra.end());
-  const auto result = run_stillwater(args);
-  EXPECT_EQ(result.exit_code, 0) << result.err;
-  return corrections(read_path_csv(dir.file(name + ".csv")));
-}
-
 double largest_zoom(const std::vector<Transform2D>& c) {
   double z = 0;
   for (const auto& t : c) z = std::max(z, t.zoom);
@@ -51,7 +39,7 @@ TEST(FieldOfView, AClipWithNoShakeKeepsItsFullPicture) {
   spec.pan_px_per_frame = 0.5;  // a steady pan: motion, but nothing to remove
   make_shaky_clip(dir.file("in.mp4"), spec);
 
-  const auto corr = stabilize(dir, "out", {});
+  const auto corr = stabilize_corrections(dir, "out", {});
   ASSERT_EQ(corr.size(), std::size_t(spec.frames));
   EXPECT_LT(largest_zoom(corr), 1.005) << "the path's zoom";
   const auto m = metrics(dir.file("in.mp4"), dir.file("out.mp4"));
@@ -73,10 +61,11 @@ TEST(FieldOfView, MaxZoomBoundsEveryFrameAndShowsNoBorder) {
 
   // The default (l1, its window chosen under the bound) and the moving average, whose
   // corrections need far more than 1.05 and must be shrunk towards the camera to fit.
-  const auto free = stabilize(dir, "ma-free", {"--smoother", "ma"});
+  const auto free = stabilize_corrections(dir, "ma-free", {"--smoother", "ma"});
   EXPECT_GT(largest_zoom(free), 1.06) << "ma: the shake must need more than the bound";
   for (const std::string smoother : {"l1", "ma"}) {
-    const auto corr = stabilize(dir, smoother, {"--smoother", smoother, "--max-zoom", "1.05"});
+    const auto corr =
+        stabilize_corrections(dir, smoother, {"--smoother", smoother, "--max-zoom", "1.05"});
     ASSERT_EQ(corr.size(), std::size_t(spec.frames));
     for (std::size_t i = 0; i < corr.size(); ++i) {
       ASSERT_LE(corr[i].zoom, 1.05) << smoother << ", frame " << i;

@@ -2,6 +2,8 @@
 // clip whose truth is known. Shared by the e2e tests that check stabilization numerically.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -11,8 +13,10 @@
 #include <vector>
 
 #include "core/types.hpp"
+#include "e2e/cli.hpp"
 #include "path/path.hpp"
 #include "support/synthetic_clip.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sw::test {
 
@@ -45,6 +49,19 @@ inline std::vector<Transform2D> corrections(const Table& t) {
     c.push_back({t.at("corr_dx")[i], t.at("corr_dy")[i], t.at("corr_da")[i], t.at("zoom")[i]});
   }
   return c;
+}
+
+// `stillwater stabilize` of dir's in.mp4 into `name`.mp4 with `extra` options; returns the
+// corrections its path CSV (`name`.csv) records.
+inline std::vector<Transform2D> stabilize_corrections(const TempDir& dir, const std::string& name,
+                                                      std::vector<std::string> extra) {
+  std::vector<std::string> args = {
+      "stabilize",  dir.file("in.mp4"),     "-o", dir.file(name + ".mp4"), "-q",
+      "--path-csv", dir.file(name + ".csv")};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto result = run_stillwater(args);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  return corrections(read_path_csv(dir.file(name + ".csv")));
 }
 
 // What the output shows: frame i of the input shows texture point p at R(a_i) p + t_i; the

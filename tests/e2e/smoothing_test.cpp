@@ -69,13 +69,7 @@ TEST(Smoothing, L1AndAutoCropLeaveNoBorderAndL1IsSteadier) {
   const path::FrameSize frame{spec.width, spec.height};
 
   auto stabilize = [&](const std::string& name, std::vector<std::string> extra) {
-    std::vector<std::string> args = {
-        "stabilize",  dir.file("in.mp4"),     "-o", dir.file(name + ".mp4"), "-q",
-        "--path-csv", dir.file(name + ".csv")};
-    args.insert(args.end(), extra.begin(), extra.end());
-    const auto result = run_stillwater(args);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return corrections(read_path_csv(dir.file(name + ".csv")));
+    return stabilize_corrections(dir, name, std::move(extra));
   };
   const auto ma = stabilize("ma", {"--smoother", "ma", "--crop", "auto"});
   ASSERT_EQ(ma.size(), truth.camera.size());
