@@ -38,12 +38,12 @@ std::vector<Option> stabilize_options() {
 
 constexpr const char* kDescription =
     "Reads IN, measures the camera motion between consecutive frames (Shi-Tomasi corners, "
-    "pyramidal\nLucas-Kanade, RANSAC partial affine on the luma), smooths the camera path with "
-    "a moving average\n(frames that Local Outlier Factor flags are treated by --outliers), "
-    "and writes OUT with every frame\nwarped by its correction, all other streams (audio, "
-    "data) copied, timestamps and metadata kept.\nOUT is written under a temporary name and "
-    "renamed when complete. With --store, a killed run\nresumes where it stopped when the same "
-    "command is run again.";
+    "pyramidal\nLucas-Kanade, RANSAC partial affine on the luma), plans a smooth camera path "
+    "per shot (by default\nthe L1-optimal path inside the smallest crop the shot needs, see "
+    "--smoother and --crop), and\nwrites OUT with every frame warped onto it, all other "
+    "streams (audio, data) copied, timestamps\nand metadata kept. OUT is written under a "
+    "temporary name and renamed when complete. With\n--store, a killed run resumes where it "
+    "stopped when the same command is run again.";
 
 }  // namespace
 
