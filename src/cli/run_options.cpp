@@ -99,8 +99,9 @@ void append_options(std::vector<Option>& t, unsigned groups) {
         number_option("--crop-zoom", "Z",
                       "l1 smoother: the crop window (the output shrunk by Z, 1..--max-zoom) "
                       "the path must keep inside every frame; a larger Z allows a smoother "
-                      "path; 0 = chosen per shot in [1, --max-zoom], the smallest whose path is "
-                      "predicted steady enough (1 for a shot that already is)",
+                      "path; 0 = chosen per shot in [1, --max-zoom], the smallest whose path gets "
+                      "85 % of the steadiness the --max-zoom window would gain (1 for a shot "
+                      "no window makes steadier)",
                       "0", 0, 4));
     t.push_back(
         number_option("--drift", "F",

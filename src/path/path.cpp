@@ -64,8 +64,12 @@ void validate(const PathParams& p) {
         "l1 crop_zoom 0 (auto) or in [1, " + up_to + "]", std::to_string(p.l1.crop_zoom));
   check(p.l1.drift_fraction >= 0 && p.l1.drift_fraction < 1, "l1 drift_fraction in [0, 1)",
         std::to_string(p.l1.drift_fraction));
-  check(p.l1.stability_target > 0 && p.l1.stability_target <= 1, "l1 stability_target in (0, 1]",
+  check(p.l1.gain_share > 0 && p.l1.gain_share <= 1, "l1 gain_share in (0, 1]",
+        std::to_string(p.l1.gain_share));
+  check(p.l1.stability_target >= 0 && p.l1.stability_target <= 1, "l1 stability_target in [0, 1]",
         std::to_string(p.l1.stability_target));
+  check(p.l1.steady_score > 0 && p.l1.steady_score <= 1, "l1 steady_score in (0, 1]",
+        std::to_string(p.l1.steady_score));
   check(p.l1.w0 >= 0 && p.l1.w1 >= 0 && p.l1.w2 >= 0 && p.l1.w3 >= 0, "l1 weights >= 0",
         std::to_string(p.l1.w1) + ", " + std::to_string(p.l1.w2) + ", " + std::to_string(p.l1.w3));
   check(p.l1.margin_px >= 0, "l1 margin_px >= 0", std::to_string(p.l1.margin_px));

@@ -82,9 +82,15 @@ struct L1Params {
   // frames (15..300 frames), so the path follows the shot's slowest motion instead of
   // holding still against it; in [0, 1), 0 = the paper's objective.
   double drift_fraction = 0.05;
-  // crop_zoom 0: the smallest window in [1, max_zoom] whose path reaches this predicted
-  // stability (predicted_stability() in path/smoother.hpp); in (0, 1].
+  // crop_zoom 0: the smallest window in [1, max_zoom] whose path gets this share of the gain
+  // in predicted stability (predicted_stability() in path/smoother.hpp) that the max_zoom
+  // window's path gets over the camera's; in (0, 1] (1 = max_zoom, unless a smaller window
+  // is as good) ...
+  double gain_share = 0.85;
+  // ... or max_zoom itself when its path's predicted stability stays below this; in [0, 1];
   double stability_target = 0.6;
+  // ... or window 1 (the camera's path) when the camera already predicts this; in (0, 1].
+  double steady_score = 0.8;
 };
 
 struct PathParams {

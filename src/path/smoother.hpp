@@ -65,9 +65,11 @@ std::vector<Vec3> l1_path(std::span<const Vec3> camera, const L1Params& params, 
 // 1 for fewer than 8 pairs. See crop_window.cpp.
 double predicted_stability(std::span<const Vec3> path, FrameSize frame);
 
-// L1Params::crop_zoom = 0: the L1 path at the smallest window in [1, max_zoom] whose
-// predicted_stability() reaches params.stability_target (found by bisection), else at
-// max_zoom; window 1 (the camera path) when the camera is that steady already.
+// L1Params::crop_zoom = 0: the L1 path at the smallest window in [min_window, max_zoom] whose
+// predicted_stability() gets params.gain_share of the gain the max_zoom window's path gets
+// over the camera's (found by bisection); window 1 (the camera path) when no window gains;
+// max_zoom when even its path's prediction stays below params.stability_target; window 1
+// when the camera's reaches params.steady_score.
 struct L1Choice {
   double crop_zoom = 0;
   std::vector<Vec3> path;
