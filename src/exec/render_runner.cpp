@@ -14,8 +14,6 @@
 #include "core/heap.hpp"
 #include "core/temporary.hpp"
 #include "core/trace.hpp"
-#include "exec/pipeline.hpp"
-#include "exec/segment_job.hpp"
 #include "io/segment_encoder.hpp"
 #include "io/video_reader.hpp"
 #include "render/frame_ring.hpp"
@@ -37,9 +35,7 @@ void decode_range(const RenderRun& run, io::VideoReader& reader, std::int64_t fr
       trace::Span decode("decode", {}, 1);
       if (!reader.next(frame)) break;
     }
-    if (g_cancel.load(std::memory_order_relaxed)) {
-      throw Error(run.input, "interrupted", ExitCode::interrupted);
-    }
+    run.stop.throw_if_stopped(run.input);
     if (frame.index < first) continue;
     if (frame.index >= last) break;
     on_frame(frame);
@@ -248,8 +244,7 @@ RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std:
   // A segment rendered here is already at its piece path (empty result); one rendered by
   // another process arrives as the piece's bytes.
   std::vector<std::string> remote_warnings = run_segments(
-      run.distributor, [&] { return encode_job(run, plan); }, std::move(pending),
-      renderer.workers(),
+      run.distributor, run.job, std::move(pending), renderer.workers(),
       [&](int worker, std::int64_t k) {
         renderer.render(worker, k);
         return std::string();

@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "core/frame.hpp"
+#include "io/encode_options.hpp"
 #include "io/stream_params.hpp"
-#include "io/video_transcoder.hpp"
 
 namespace sw::io {
 
