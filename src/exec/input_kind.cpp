@@ -11,7 +11,7 @@ namespace sw::exec {
 
 namespace fs = std::filesystem;
 
-void open_input(const std::string& input, Prepared& run) {
+void open_input(const std::string& input, Prepared& run, StopToken stop) {
   run.input = input;
   run.zarr_frames = is_zarr_frames(input);
   if (run.zarr_frames) {
@@ -28,10 +28,12 @@ void open_input(const std::string& input, Prepared& run) {
   } else {
     // Opening a reader first gives the precise error for a bad file (and decodes frame 0).
     trace::Span span("demux", "scan " + fs::path(input).filename().string());
-    const io::VideoReader probe(input);
+    io::ReaderOptions probe_options;
+    probe_options.stop = stop;
+    const io::VideoReader probe(input, probe_options);
     run.info = probe.info();
     run.warnings = probe.warnings();
-    run.index = io::scan_frames(input);
+    run.index = io::scan_frames(input, stop);
     span.add_frames(static_cast<std::int64_t>(run.index.size()));
   }
 }

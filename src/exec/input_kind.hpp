@@ -12,8 +12,8 @@
 namespace sw::exec {
 
 // Fills run.input, zarr_frames, info, index and warnings: a video is probed (the precise error
-// for a bad file) and its frame index scanned without decoding.
-void open_input(const std::string& input, Prepared& run);
+// for a bad file) and its frame index scanned without decoding (until `stop`).
+void open_input(const std::string& input, Prepared& run, StopToken stop);
 
 // The analysis pass's segment sources.
 SourceFactory analysis_sources(const Prepared& run, const io::ReaderOptions& reader);

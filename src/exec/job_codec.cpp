@@ -54,12 +54,14 @@ JobMessage decode_job(std::string_view bytes) {
   return m;
 }
 
-AnalysisRun analysis_run_of(const JobMessage& m) {
+AnalysisRun analysis_run_of(const JobMessage& m, StopToken stop) {
   AnalysisRun run;
   run.input = m.input;
   run.zarr_frames = m.zarr_frames;
   run.index = &m.index;
   run.reader = m.reader;
+  run.reader.stop = stop;
+  run.stop = stop;
   run.motion = m.motion;
   run.make_source = run.zarr_frames ? zarr_source_factory(m.input)
                                     : video_source_factory(m.input, m.index, run.reader);
@@ -69,8 +71,9 @@ AnalysisRun analysis_run_of(const JobMessage& m) {
   return run;
 }
 
-RenderRun render_run_of(const JobMessage& m) {
+RenderRun render_run_of(const JobMessage& m, StopToken stop) {
   RenderRun run;
+  run.stop = stop;
   run.input = m.input;
   run.index = &m.index;
   run.corrections = m.corrections;

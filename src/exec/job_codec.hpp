@@ -20,10 +20,10 @@ std::string encode_job(const RenderRun& run, const SegmentPlan& plan);
 // Decodes a job and checks that it comes from this build; throws sw::Error("MPI", ...).
 JobMessage decode_job(std::string_view bytes);
 
-// The runs a decoded job describes; they point into `job`, which must outlive them. Neither
-// has a store, a progress callback, a distributor or piece paths: the serving side sets what
-// it needs.
-AnalysisRun analysis_run_of(const JobMessage& job);
-RenderRun render_run_of(const JobMessage& job);
+// The runs a decoded job describes, stopped by `stop`; they point into `job`, which must
+// outlive them. Neither has a store, a progress callback, a distributor or piece paths: the
+// serving side sets what it needs.
+AnalysisRun analysis_run_of(const JobMessage& job, StopToken stop);
+RenderRun render_run_of(const JobMessage& job, StopToken stop);
 
 }  // namespace sw::exec

@@ -27,12 +27,10 @@ class ScratchDir {
 std::vector<std::string> serve_job(std::string_view bytes, SegmentQueue& queue, StopToken stop) {
   const JobMessage m = decode_job(bytes);
   if (m.kind == "analysis") {
-    AnalysisRun run = analysis_run_of(m);
-    run.stop = stop;
+    const AnalysisRun run = analysis_run_of(m, stop);
     return serve_analysis(run, m.plan, queue);
   }
-  RenderRun run = render_run_of(m);
-  run.stop = stop;
+  RenderRun run = render_run_of(m, stop);
   ScratchDir scratch;
   run.piece_path = [&](std::int64_t k) { return scratch.piece(k); };
   return serve_render(run, m.plan, queue);

@@ -43,7 +43,7 @@ class PieceDir {
 
 Prepared prepare(const std::string& input, const RunOptions& options) {
   Prepared run;
-  open_input(input, run);
+  open_input(input, run, options.stop);
   if (run.index.size() < 2) {
     throw Error(input, "has only " + std::to_string(run.index.size()) +
                            " video frame; stabilization needs at least 2");
@@ -80,6 +80,7 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
   AnalysisRun job;
   io::ReaderOptions reader_options;
   reader_options.skip_loop_filter = !options.analysis_deblock;
+  reader_options.stop = options.stop;
   job.make_source = analysis_sources(run, reader_options);
   job.input = run.input;
   job.zarr_frames = run.zarr_frames;

@@ -152,6 +152,7 @@ class SegmentRenderer {
     // Frame-threaded decoding gives identical pixels, so spare threads go to the decoder.
     options_.convert_to_8bit_yuv = true;
     options_.index = run.index;
+    options_.stop = run.stop;
     options_.decoder_threads = std::max(1, run.threads / workers_);
     if (run.warp.fill_radius > 0) {
       const std::size_t n = run.index->size();
@@ -268,7 +269,7 @@ RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std:
     pieces.push_back(run.piece_input ? run.piece_input(s.index) : run.piece_path(s.index));
   {
     trace::Span mux("mux", "assemble " + std::to_string(pieces.size()) + " pieces", done.load());
-    io::assemble_pieces(run.input, pieces, output, stats.warnings);
+    io::assemble_pieces(run.input, pieces, output, stats.warnings, run.stop);
   }
   stats.frames = done.load();
   return stats;

@@ -1,5 +1,5 @@
-// ReaderOptions as data (core/param_codec.hpp): the MPI job. `index`, the last field, is a
-// pointer into this process's memory: it never travels (the job carries the index itself).
+// ReaderOptions as data (core/param_codec.hpp): the MPI job. The last two fields never travel:
+// `stop` is this process's, `index` a pointer into its memory (the job carries the index).
 #pragma once
 
 #include "core/param_codec.hpp"
@@ -13,6 +13,6 @@ constexpr auto fields_of(const ReaderOptions*) {
                     field("skip_loop_filter", &P::skip_loop_filter),
                     field("convert_to_8bit_yuv", &P::convert_to_8bit_yuv)};
 }
-static_assert(all_described<ReaderOptions>(1), "describe every ReaderOptions field here");
+static_assert(all_described<ReaderOptions>(2), "describe every ReaderOptions field here");
 
 }  // namespace sw::io
