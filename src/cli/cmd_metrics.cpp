@@ -48,7 +48,7 @@ report::VideoSide measure(const std::string& file, const exec::RunOptions& optio
   for (std::size_t i = 1; i < analysis.motions.size(); ++i) {
     m.invalid_pairs += analysis.motions[i].valid() ? 0 : 1;
   }
-  m.jitter = report::residual_jitter(exec::measured_path(analysis.motions), run.info.width,
+  m.jitter = report::residual_jitter(path::measured_path(analysis.motions), run.info.width,
                                      run.info.height);
   m.stability = report::stability_score(
       analysis.motions,
@@ -104,6 +104,7 @@ int cmd_metrics(std::span<char* const> argv) {
   exec::RunOptions options;
   options.motion.analysis_width = static_cast<int>(args.integer("--analysis-width"));
   options.threads = static_cast<int>(args.integer("--threads"));
+  options.stop = process_stop_token();
   apply_verbose(args);
   const bool bars = !args.flag("--quiet") && ProgressBar::stderr_is_terminal();
 

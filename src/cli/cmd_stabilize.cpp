@@ -80,7 +80,7 @@ int cmd_stabilize(std::span<char* const> argv) {
 
   if (!quiet) {
     const auto frames = static_cast<std::int64_t>(analysis.motions.size());
-    const auto before = report::residual_jitter(exec::measured_path(analysis.motions),
+    const auto before = report::residual_jitter(path::measured_path(analysis.motions),
                                                 run.info.width, run.info.height);
     const auto after = report::residual_jitter(path.smoothed, run.info.width, run.info.height);
     std::int64_t outliers = 0;

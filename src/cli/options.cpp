@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/error.hpp"
@@ -154,6 +156,12 @@ std::string format_help(const std::string& usage, const std::string& description
     out << "\n";
   }
   return out.str();
+}
+
+std::string default_text(double value) {
+  if (value == std::floor(value) && std::abs(value) < 1e15)
+    return std::to_string(static_cast<long long>(value));
+  return nlohmann::json(value).dump();  // the shortest text that reads back as `value`
 }
 
 }  // namespace sw::cli

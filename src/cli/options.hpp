@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/names.hpp"
+
 namespace sw::cli {
 
 struct Option {
@@ -54,6 +56,20 @@ inline Option choice_option(std::string name, std::string metavar, std::string h
                 0};
 }
 
+// A choice among an enum's names (its table, core/names.hpp), defaulting to `value`.
+template <NamedEnum E>
+Option enum_option(std::string name, std::string metavar, std::string help, E value) {
+  return choice_option(std::move(name), std::move(metavar), std::move(help),
+                       std::string(name_of(value)), names<E>());
+}
+
+// A library default as a table's default text (so --help shows the struct's own default):
+// whole numbers without a decimal point, others in their shortest exact form ("1.04").
+std::string default_text(double value);
+inline std::string on_off(bool value) {
+  return value ? "on" : "off";
+}
+
 class Args {
  public:
   std::vector<std::string> positional;
@@ -69,6 +85,12 @@ class Args {
   std::map<std::string, std::string> values_;
   std::map<std::string, std::string> defaults_;
 };
+
+// The value of an enum option (parse_args has checked it against the names).
+template <NamedEnum E>
+E enum_value(const Args& args, const std::string& name) {
+  return value_of<E>(args.text(name)).value();
+}
 
 // The command's one positional argument (`what`: "input file", "store"), or a usage error
 // naming the command.

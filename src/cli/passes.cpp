@@ -84,7 +84,7 @@ void print_fill_summary(const std::string& output, const exec::RenderOutcome& re
 
 std::optional<int> start_mpi(const Args& args) {
   if (!exec::mpi::start(args.flag("--mpi")) || exec::mpi::rank() == 0) return std::nullopt;
-  return exec::mpi::serve();
+  return exec::mpi::serve(process_stop_token());
 }
 
 RunReport::RunReport(const exec::RunOptions& options, bool quiet, bool verbose)

@@ -7,13 +7,14 @@
 
 #include "core/error.hpp"
 #include "exec/mpi_session.hpp"
+#include "exec/run_description.hpp"
 #include "store/s3_access.hpp"
-
-#include "path/smoother.hpp"
 
 namespace sw::cli {
 
+// Every default below is read from the library's structs (one set of defaults).
 void append_options(std::vector<Option>& t, unsigned groups) {
+  const exec::RunOptions d;
   if (groups & kExecGroup) {
     const std::string cores = std::to_string(std::max(1u, std::thread::hardware_concurrency()));
     t.push_back(number_option("--threads", "N",
@@ -22,7 +23,7 @@ void append_options(std::vector<Option>& t, unsigned groups) {
     t.push_back(number_option("--segment-frames", "N",
                               "target segment length in frames, the unit of parallel work (cut at "
                               "keyframes nearby); 0 = one segment",
-                              "240", 0, 1e12));
+                              default_text(static_cast<double>(d.segment_frames)), 0, 1e12));
     t.push_back(text_option("--store", "DIR.zarr",
                             "keep the run's state in a Zarr v2 store, a directory or "
                             "s3://BUCKET/PREFIX (resume after a crash, analyse once, render many "
@@ -40,7 +41,7 @@ void append_options(std::vector<Option>& t, unsigned groups) {
     t.push_back(choice_option("--store-compressor", "NAME",
                               "compressor of the store's arrays, in the JSON form zarr-python "
                               "writes",
-                              "blosc-lz4", {"blosc-lz4", "blosc-zstd", "zstd", "none"}));
+                              d.store_compressor, exec::store_compressor_names()));
     t.push_back(text_option("--trace", "FILE.json",
                             "write a Chrome trace-event file of where the time went (open it in "
                             "Perfetto or chrome://tracing)",
@@ -48,53 +49,52 @@ void append_options(std::vector<Option>& t, unsigned groups) {
   }
   if (groups & kAnalysisGroup) {
     t.push_back(number_option("--analysis-width", "PX",
-                              "width of the luma used for motion analysis; 0 = full size", "640", 0,
-                              16384));
+                              "width of the luma used for motion analysis; 0 = full size",
+                              default_text(d.motion.analysis_width), 0, 16384));
     t.push_back(choice_option("--analysis-deblock", "ON|OFF",
                               "decode for analysis with the codec's in-loop deblocking filter; "
                               "off is about 20 % faster to decode but measured less steady "
                               "output on 5 of the 8 test clips",
-                              "on", {"on", "off"}));
-    t.push_back(choice_option("--store-frames", "WHAT",
-                              "also keep frames in the store: luma at analysis size, or rgb at "
-                              "full size (one frame per chunk, like dask.array.to_zarr)",
-                              "none", {"none", "luma", "rgb"}));
+                              on_off(d.analysis_deblock), {"on", "off"}));
+    t.push_back(enum_option("--store-frames", "WHAT",
+                            "also keep frames in the store: luma at analysis size, or rgb at "
+                            "full size (one frame per chunk, like dask.array.to_zarr)",
+                            d.store_frames));
   }
   if (groups & kPathGroup) {
-    std::vector<std::string> smoothers;
-    for (const auto name : path::smoother_names()) smoothers.emplace_back(name);
-    t.push_back(choice_option("--smoother", "NAME",
-                              "camera path smoother: l1 = L1-optimal path that keeps the crop "
-                              "window inside every frame (Grundmann et al. 2011), ma = moving "
-                              "average (--radius), gauss = Gaussian (--sigma)",
-                              "l1", smoothers));
+    t.push_back(enum_option("--smoother", "NAME",
+                            "camera path smoother: l1 = L1-optimal path that keeps the crop "
+                            "window inside every frame (Grundmann et al. 2011), ma = moving "
+                            "average (--radius), gauss = Gaussian (--sigma)",
+                            d.path.smoother));
     t.push_back(number_option("--radius", "N", "moving-average half width in frames (window 2N+1)",
-                              "30", 0, 100000));
+                              default_text(d.path.radius), 0, 100000));
     t.push_back(number_option("--sigma", "N",
                               "Gaussian smoother's standard deviation in frames (truncated at 3 "
                               "sigma)",
-                              "15", 0, 100000));
-    t.push_back(choice_option("--outliers", "POLICY",
-                              "LOF outlier policy: adaptive = wider window for flagged frames, "
-                              "recipe = the original script's replacement, none = plain moving "
-                              "average",
-                              "adaptive", {"adaptive", "recipe", "none"}));
-    t.push_back(choice_option("--crop", "MODE",
-                              "auto = the smallest zoom per shot that shows no pixel from outside "
-                              "the frame, adaptive = a per-frame zoom that varies smoothly and "
-                              "never shows one either, none = the fixed --zoom, the rest filled "
-                              "by --border, fill = the path of auto but the full picture (zoom 1, "
-                              "or --zoom), the uncovered pixels filled from the frames around "
-                              "(--fill-radius)",
-                              "auto", {"auto", "adaptive", "none", "fill"}));
+                              default_text(d.path.sigma), 0, 100000));
+    t.push_back(enum_option("--outliers", "POLICY",
+                            "LOF outlier policy: adaptive = wider window for flagged frames, "
+                            "recipe = the original script's replacement, none = plain moving "
+                            "average",
+                            d.path.outliers));
+    t.push_back(enum_option("--crop", "MODE",
+                            "auto = the smallest zoom per shot that shows no pixel from outside "
+                            "the frame, adaptive = a per-frame zoom that varies smoothly and "
+                            "never shows one either, none = the fixed --zoom, the rest filled "
+                            "by --border, fill = the path of auto but the full picture (zoom 1, "
+                            "or --zoom), the uncovered pixels filled from the frames around "
+                            "(--fill-radius)",
+                            d.path.crop));
     t.push_back(number_option("--zoom", "Z",
-                              "fixed zoom about the centre, for --crop none (default 1.04) and "
-                              "--crop fill (default 1); at most --max-zoom",
-                              "1.04", 1, 4));
+                              "fixed zoom about the centre, for --crop none (default " +
+                                  default_text(d.path.zoom) +
+                                  ") and --crop fill (default 1); at most --max-zoom",
+                              default_text(d.path.zoom), 1, 4));
     t.push_back(number_option("--max-zoom", "Z",
                               "the largest zoom of any frame, in every crop mode: the path gives "
                               "up steadiness where it needs more, never shows a border for it",
-                              "1.25", 1, 4));
+                              default_text(d.path.max_zoom), 1, 4));
     t.push_back(
         number_option("--crop-zoom", "Z",
                       "l1 smoother: the crop window (the output shrunk by Z, 1..--max-zoom) "
@@ -102,40 +102,42 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                       "path; 0 = chosen per shot in [1, --max-zoom], the smallest whose path gets "
                       "85 % of the steadiness the --max-zoom window would gain (1 for a shot "
                       "no window makes steadier)",
-                      "0", 0, 4));
+                      default_text(d.path.l1.crop_zoom), 0, 4));
     t.push_back(
         number_option("--drift", "F",
                       "l1 smoother: follow the camera's slow drift (the camera path "
                       "under a Gaussian of F x the shot's frames, 15..300) and remove the motion "
                       "around it; 0 = hold still against all motion (the paper's path)",
-                      "0.05", 0, 0.99));
+                      default_text(d.path.l1.drift_fraction), 0, 0.99));
     t.push_back(number_option("--cut-threshold", "S",
                               "scene score (luma histogram distance, 0..1) from which a frame "
                               "pair is a hard cut; shots are smoothed separately; 0 = no cut "
                               "detection",
-                              "0.4", 0, 1));
+                              default_text(d.path.cut_threshold), 0, 1));
     t.push_back(choice_option("--repeats", "MODE",
                               "repeated frames (content stretched to a higher rate by showing "
                               "frames again): on = placed where the smooth path is between the "
                               "distinct frames around them, off = treated as any frame",
-                              "on", {"on", "off"}));
+                              on_off(d.path.repeats), {"on", "off"}));
   }
   if (groups & kRenderGroup) {
-    t.push_back(choice_option("--border", "MODE", "fill for pixels that fall outside the frame",
-                              "black", {"black", "replicate", "mirror"}));
+    t.push_back(enum_option("--border", "MODE", "fill for pixels that fall outside the frame",
+                            d.warp.border));
     t.push_back(number_option("--fill-radius", "K",
                               "--crop fill: fill from up to K frames before and after each "
                               "frame (each worker holds 2K+1 decoded frames: 3.1 MB each at "
                               "1080p)",
-                              "15", 1, 120));
+                              default_text(render::kDefaultFillRadius), 1, 120));
+    t.push_back(text_option("--encoder", "NAME", "video encoder (any libavcodec encoder)",
+                            d.encode.encoder));
+    t.push_back(number_option("--crf", "N", "encoder quality (libx264/libx265)",
+                              default_text(d.encode.crf), 0, 51));
     t.push_back(
-        text_option("--encoder", "NAME", "video encoder (any libavcodec encoder)", "libx264"));
-    t.push_back(number_option("--crf", "N", "encoder quality (libx264/libx265)", "20", 0, 51));
-    t.push_back(text_option("--preset", "NAME", "encoder preset (libx264/libx265)", "veryfast"));
+        text_option("--preset", "NAME", "encoder preset (libx264/libx265)", d.encode.preset));
     t.push_back(number_option("--encoder-threads", "N",
                               "encoder threads per segment; fixed so the output bytes never "
                               "depend on the machine",
-                              "2", 1, 64));
+                              default_text(d.encode.encoder_threads), 1, 64));
   }
 }
 
@@ -163,29 +165,20 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.trace = args.text("--trace");
     o.store_compressor = args.text("--store-compressor");
     o.distributor = exec::mpi::distributor();  // null unless MPI was started (start_mpi)
+    o.stop = process_stop_token();
   }
   if (groups & kAnalysisGroup) {
     o.motion.analysis_width = static_cast<int>(args.integer("--analysis-width"));
     o.analysis_deblock = args.text("--analysis-deblock") == "on";
-    const std::string frames = args.text("--store-frames");
-    o.store_frames = frames == "luma"  ? exec::StoreFrames::luma
-                     : frames == "rgb" ? exec::StoreFrames::rgb
-                                       : exec::StoreFrames::none;
+    o.store_frames = enum_value<exec::StoreFrames>(args, "--store-frames");
   }
   if (groups & kPathGroup) {
     o.path.radius = static_cast<int>(args.integer("--radius"));
-    const std::string policy = args.text("--outliers");
-    o.path.outliers = policy == "recipe" ? path::OutlierPolicy::recipe
-                      : policy == "none" ? path::OutlierPolicy::none
-                                         : path::OutlierPolicy::adaptive;
+    o.path.outliers = enum_value<path::OutlierPolicy>(args, "--outliers");
     o.path.zoom = args.real("--zoom");
-    o.path.smoother = path::smoother_kind(args.text("--smoother")).value_or(path::SmootherKind::l1);
+    o.path.smoother = enum_value<path::SmootherKind>(args, "--smoother");
     o.path.sigma = args.real("--sigma");
-    const std::string crop = args.text("--crop");
-    o.path.crop = crop == "adaptive" ? path::Crop::adaptive
-                  : crop == "none"   ? path::Crop::none
-                  : crop == "fill"   ? path::Crop::fill
-                                     : path::Crop::automatic;
+    o.path.crop = enum_value<path::Crop>(args, "--crop");
     // Full frame keeps the whole picture unless a zoom is asked for.
     if (o.path.crop == path::Crop::fill && !args.given("--zoom")) o.path.zoom = 1;
     o.path.max_zoom = args.real("--max-zoom");
@@ -210,10 +203,7 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.path.cut_threshold_invalid = o.path.cut_threshold / 2;
   }
   if (groups & kRenderGroup) {
-    const std::string border = args.text("--border");
-    o.warp.border = border == "replicate" ? render::Border::replicate
-                    : border == "mirror"  ? render::Border::mirror
-                                          : render::Border::black;
+    o.warp.border = enum_value<render::Border>(args, "--border");
     const bool fill = (groups & kPathGroup) && args.text("--crop") == "fill";
     o.warp.fill_radius = fill ? static_cast<int>(args.integer("--fill-radius")) : 0;
     o.encode.encoder = args.text("--encoder");

@@ -6,9 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/trace.hpp"
-#include "exec/pipeline.hpp"
 #include "exec/rank_messages.hpp"
-#include "exec/segment_job.hpp"
 #include "store/run_store.hpp"
 
 namespace sw::exec {
@@ -38,8 +36,7 @@ store::StagedMotions analyse_segment(const AnalysisRun& run, SegmentSource& sour
       trace::Span decode("decode", {}, 1);
       if (!source.next(frame)) break;
     }
-    if (g_cancel.load(std::memory_order_relaxed))
-      throw Error("analysis", "interrupted", ExitCode::interrupted);
+    run.stop.throw_if_stopped("analysis");
     ++decoded;
     if (frame.index < s.begin) continue;
     if (frame.index > s.decode_to) break;
@@ -151,8 +148,7 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
 
   SegmentAnalyser analyser(run, plan, workers);
   std::vector<std::string> remote_warnings = run_segments(
-      run.distributor, [&] { return encode_job(run, plan); }, std::move(pending), workers,
-      std::ref(analyser),
+      run.distributor, run.job, std::move(pending), workers, std::ref(analyser),
       [&](std::int64_t index, std::string&& result) {
         const Segment& s = plan.segments[static_cast<std::size_t>(index)];
         std::int64_t segment_decoded = 0;

@@ -8,8 +8,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/types.hpp"
 #include "exec/segment_plan.hpp"
 #include "exec/segment_queue.hpp"
@@ -26,7 +28,7 @@ namespace sw::exec {
 struct AnalysisRun {
   SourceFactory make_source;
   // What make_source reads, so that another process can make the same sources
-  // (exec/segment_job.hpp): the input, the run's frame index and the reader options.
+  // (exec/job_codec.hpp): the input, the run's frame index and the reader options.
   std::string input;
   bool zarr_frames = false;
   const FrameIndex* index = nullptr;
@@ -42,6 +44,10 @@ struct AnalysisRun {
   std::function<void(const FrameView& frame, const motion::MotionEstimator& estimator)> on_frame;
   // Optional: spreads the segments over processes (exec/mpi_session.hpp); null = threads here.
   SegmentDistributor* distributor = nullptr;
+  // This pass described for the other processes (exec/job_codec.hpp: encode_job), set by the
+  // caller; called only when the distributor has other processes.
+  std::function<std::string()> job;
+  StopToken stop;  // checked between frames (core/cancel.hpp)
 };
 
 struct AnalysisStats {

@@ -13,8 +13,8 @@
 
 #include "core/error.hpp"
 #include "core/trace.hpp"
+#include "exec/job_server.hpp"
 #include "exec/rank_messages.hpp"
-#include "exec/segment_job.hpp"
 
 namespace sw::exec::mpi {
 
@@ -403,7 +403,7 @@ SegmentDistributor* distributor() {
   return state().active ? state().distributor.get() : nullptr;
 }
 
-int serve() {
+int serve(StopToken stop) {
   State& st = state();
   for (;;) {
     std::string command;
@@ -426,7 +426,7 @@ int serve() {
     ClientQueue queue;
     std::vector<std::string> warnings;
     try {
-      warnings = serve_job(std::string_view(command).substr(2), queue);
+      warnings = serve_job(std::string_view(command).substr(2), queue, stop);
     } catch (const Error& e) {
       if (st.broken) throw;
       queue.fail(e.subject(), e.problem(), static_cast<int>(e.code()));

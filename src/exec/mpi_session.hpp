@@ -3,7 +3,7 @@
 // Rank 0 runs the command as a single process would (prepare, analysis, path, render, the
 // summary); each pass's segments are spread by the SegmentDistributor below. The other ranks
 // only serve: they wait for a pass from rank 0, take its job (input path, frame index, plan,
-// parameters, corrections: exec/segment_job.hpp), and ask rank 0 for segments one at a time,
+// parameters, corrections: exec/job_codec.hpp), and ask rank 0 for segments one at a time,
 // sending each finished segment's result with the next request. So a slow rank simply does
 // fewer segments, rank 0's own threads work on segments too, every result is placed by rank 0
 // (store, pieces beside the output), and the bytes are those of a single process.
@@ -25,6 +25,7 @@
 
 #include <string>
 
+#include "core/cancel.hpp"
 #include "exec/segment_queue.hpp"
 
 namespace sw::exec::mpi {
@@ -47,8 +48,8 @@ std::string warning_origin();
 SegmentDistributor* distributor();
 
 // Ranks > 0: serves rank 0's passes until rank 0 finishes (returns 0) or stops after an error
-// (returns rank 0's exit code). Finalises MPI.
-int serve();
+// (returns rank 0's exit code); `stop` interrupts a pass. Finalises MPI.
+int serve(StopToken stop);
 
 // Rank 0, after a successful run: ends the other ranks, merges their trace events and totals
 // into this process's (trace::merge, events shifted onto rank 0's clock), finalises MPI.

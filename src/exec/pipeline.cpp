@@ -1,6 +1,5 @@
 #include "exec/pipeline.hpp"
 
-#include <unistd.h>
 #include <chrono>
 #include <filesystem>
 
@@ -10,15 +9,12 @@
 #include "core/temporary.hpp"
 #include "core/trace.hpp"
 #include "exec/analysis_runner.hpp"
-#include "exec/param_fields.hpp"
+#include "exec/input_kind.hpp"
+#include "exec/job_codec.hpp"
+#include "exec/output_file.hpp"
 #include "exec/render_runner.hpp"
-#include "exec/video_source.hpp"
-#include "io/frame_index.hpp"
-#include "io/video_reader.hpp"
-#include "path/smoother.hpp"
-#include "store/fingerprint.hpp"
-#include "store/frame_array.hpp"
-#include "store/frame_color.hpp"
+#include "exec/run_description.hpp"
+#include "exec/store_frames.hpp"
 #include "store/s3_access.hpp"
 
 namespace sw::exec {
@@ -29,100 +25,6 @@ namespace fs = std::filesystem;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-nlohmann::json input_description(const Prepared& run) {
-  const VideoInfo& v = run.info;
-  return {{"name", fs::path(run.input).filename().string()},
-          {"path", run.input},
-          {"size", run.zarr_frames ? 0 : store::input_size(run.input)},
-          {"fingerprint", run.zarr_frames ? store::zarr_fingerprint(run.input)
-                                          : store::file_fingerprint(run.input)},
-          {"kind", run.zarr_frames ? "zarr frames" : "video"},
-          {"width", v.width},
-          {"height", v.height},
-          {"pix_fmt", v.pix_fmt},
-          {"codec", v.codec},
-          {"bit_depth", v.bit_depth},
-          {"time_base", {run.index.time_base.num, run.index.time_base.den}},
-          {"avg_frame_rate", {v.avg_frame_rate.num, v.avg_frame_rate.den}},
-          {"frames", static_cast<std::int64_t>(run.index.size())},
-          {"duration_s", v.duration_s},
-          {"rotation_deg", v.rotation_deg},
-          {"variable_frame_rate", v.variable_frame_rate},
-          {"stillwater_version", SW_VERSION_STRING},
-          {"stillwater_build", std::string(build_id())}};
-}
-
-nlohmann::json analysis_description(const motion::MotionParams& m, bool deblock) {
-  nlohmann::json d = to_json_fields(m);
-  d["deblock"] = deblock;
-  return d;
-}
-
-const char* policy_name(path::OutlierPolicy p) {
-  switch (p) {
-    case path::OutlierPolicy::none:
-      return "none";
-    case path::OutlierPolicy::recipe:
-      return "recipe";
-    case path::OutlierPolicy::adaptive:
-      return "adaptive";
-  }
-  return "?";
-}
-
-const char* crop_name(path::Crop c) {
-  switch (c) {
-    case path::Crop::automatic:
-      return "auto";
-    case path::Crop::adaptive:
-      return "adaptive";
-    case path::Crop::none:
-      return "none";
-    case path::Crop::fill:
-      return "fill";
-  }
-  return "?";
-}
-
-// Every PathParams field: a store resumes only under the same description.
-nlohmann::json path_description(const path::PathParams& p) {
-  return {{"smoother", path::smoother_name(p.smoother)},
-          {"sigma", p.sigma},
-          {"l1",
-           {{"w0", p.l1.w0},
-            {"w1", p.l1.w1},
-            {"w2", p.l1.w2},
-            {"w3", p.l1.w3},
-            {"window", p.l1.window},
-            {"overlap", p.l1.overlap},
-            {"crop_zoom", p.l1.crop_zoom},
-            {"margin_px", p.l1.margin_px},
-            {"drift_fraction", p.l1.drift_fraction},
-            {"gain_share", p.l1.gain_share},
-            {"stability_target", p.l1.stability_target},
-            {"steady_score", p.l1.steady_score}}},
-          {"crop", crop_name(p.crop)},
-          {"adaptive_crop_radius", p.adaptive_crop_radius},
-          {"cut_threshold", p.cut_threshold},
-          {"cut_threshold_invalid", p.cut_threshold_invalid},
-          {"repeats", p.repeats},
-          {"radius", p.radius},
-          {"outliers", policy_name(p.outliers)},
-          {"lof_neighbors", p.lof_neighbors},
-          {"lof_threshold", p.lof_threshold},
-          {"recipe_half_window", p.recipe_half_window},
-          {"adaptive_base", p.adaptive_base},
-          {"adaptive_cap", p.adaptive_cap},
-          {"zoom", p.zoom},
-          {"max_zoom", p.max_zoom}};
-}
-
-std::string plan_key(const SegmentPlan& plan) {
-  std::string key = std::to_string(plan.frame_count);
-  for (const auto& s : plan.segments) key += "," + std::to_string(s.begin);
-  return key;
 }
 
 // A temporary directory beside the output for the pieces of a run without a store; removed at
@@ -139,61 +41,16 @@ class PieceDir {
 
 }  // namespace
 
-std::string render_key(const RenderKey& k) {
-  nlohmann::json key = {
-      {"warp", to_json_fields(k.warp)}, {"encode", to_json_fields(k.encode)}, {"build", k.build}};
-  key["plan"] = nlohmann::json::array();
-  for (const auto& s : k.plan.segments)
-    key["plan"].push_back({s.begin, s.end, s.decode_from, s.decode_to});
-  const auto* bytes = reinterpret_cast<const std::uint8_t*>(k.corrections.data());
-  key["corrections"] = store::sha256_hex({bytes, k.corrections.size_bytes()});
-  if (k.warp.fill_radius > 0) {
-    const auto* camera = reinterpret_cast<const std::uint8_t*>(k.fill.camera.data());
-    key["camera"] = store::sha256_hex({camera, k.fill.camera.size_bytes()});
-    key["cut"] = store::sha256_hex({k.fill.cut.data(), k.fill.cut.size()});
-  }
-  const std::string text = key.dump();
-  return store::sha256_hex({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
-}
-
 Prepared prepare(const std::string& input, const RunOptions& options) {
   Prepared run;
-  run.input = input;
-  run.zarr_frames = is_zarr_frames(input);
-  if (run.zarr_frames) {
-    store::ZarrFrameSource frames{fs::path(input)};
-    run.info.path = input;
-    run.info.width = frames.width();
-    run.info.height = frames.height();
-    run.info.pix_fmt = "rgb24";
-    run.info.codec = "zarr";
-    run.index = frames.frame_index();
-    run.info.time_base = run.index.time_base;
-    run.info.avg_frame_rate = frames.fps();
-    run.info.frame_count = static_cast<std::int64_t>(run.index.size());
-  } else {
-    // Opening a reader first gives the precise error for a bad file (and decodes frame 0).
-    trace::Span span("demux", "scan " + fs::path(input).filename().string());
-    const io::VideoReader probe(input);
-    run.info = probe.info();
-    run.warnings = probe.warnings();
-    run.index = io::scan_frames(input);
-    span.add_frames(static_cast<std::int64_t>(run.index.size()));
-  }
+  open_input(input, run, options.stop);
   if (run.index.size() < 2) {
     throw Error(input, "has only " + std::to_string(run.index.size()) +
                            " video frame; stabilization needs at least 2");
   }
   std::int64_t segment_frames = options.segment_frames;
   if (!options.store.empty()) {
-    store::RunDescription description{
-        input_description(run), analysis_description(options.motion, options.analysis_deblock),
-        options.keep_stored_path ? nlohmann::json() : path_description(options.path)};
-    description.compressor = options.store_compressor == "blosc-zstd"
-                                 ? store::Compressor::blosc("zstd")
-                             : options.store_compressor == "zstd" ? store::Compressor::zstd()
-                             : options.store_compressor == "none" ? store::Compressor::none()
-                                                                  : store::Compressor::blosc();
+    const store::RunDescription description = run_description(run, options);
     if (!store::is_s3_url(options.store)) remove_stale_temporaries(options.store, true);
     run.store = store::RunStore::open(options.store, description);
     const auto recorded =
@@ -223,8 +80,8 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
   AnalysisRun job;
   io::ReaderOptions reader_options;
   reader_options.skip_loop_filter = !options.analysis_deblock;
-  job.make_source = run.zarr_frames ? zarr_source_factory(run.input)
-                                    : video_source_factory(run.input, run.index, reader_options);
+  reader_options.stop = options.stop;
+  job.make_source = analysis_sources(run, reader_options);
   job.input = run.input;
   job.zarr_frames = run.zarr_frames;
   job.index = &run.index;
@@ -235,35 +92,14 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
   job.threads = options.threads;
   job.progress = progress;
   job.distributor = options.distributor;
+  job.job = [&] { return encode_job(job, run.plan); };
+  job.stop = options.stop;
 
-  std::optional<store::FrameArrayWriter> frames;
+  std::unique_ptr<store::FrameArrayWriter> frames;
   if (run.store) {
     run.store->begin_analysis(plan_key(run.plan));
     job.store = &*run.store;
-    const auto n = static_cast<std::uint64_t>(run.index.size());
-    const double fps = run.info.avg_frame_rate.value();
-    if (options.store_frames == StoreFrames::luma) {
-      const auto g =
-          motion::analysis_geometry(run.info.width, run.info.height, options.motion.analysis_width);
-      frames.emplace(run.store->backend_ptr(), "luma", store::FrameLayout::luma, n, g.width,
-                     g.height, run.store->compressor(), fps);
-      job.on_frame = [&](const FrameView& f, const motion::MotionEstimator& e) {
-        const PlaneView p = e.analysis_luma();
-        frames->write(static_cast<std::uint64_t>(f.index), p.data,
-                      static_cast<std::size_t>(p.stride));
-      };
-    } else if (options.store_frames == StoreFrames::rgb) {
-      if (run.zarr_frames)
-        throw Error(run.input, "is already a frames array; --store-frames rgb would copy it");
-      frames.emplace(run.store->backend_ptr(), "frames", store::FrameLayout::rgb, n, run.info.width,
-                     run.info.height, run.store->compressor(), fps);
-      job.on_frame = [&](const FrameView& f, const motion::MotionEstimator&) {
-        thread_local std::vector<std::uint8_t> rgb;
-        store::yuv_to_rgb(f, rgb);
-        frames->write(static_cast<std::uint64_t>(f.index), rgb.data(),
-                      static_cast<std::size_t>(run.info.width) * 3);
-      };
-    }
+    frames = keep_frames(run, options, job);
   }
 
   AnalysisStats stats;
@@ -301,13 +137,8 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
   if (run.zarr_frames) {
     throw Error(run.input, "is a Zarr frames array (luma only here); render needs the video");
   }
-  // An s3:// output is rendered into a local temporary file and uploaded when complete.
-  std::optional<store::S3Output> upload;
-  if (store::is_s3_url(output)) upload.emplace(output);
-  const std::string local_output = upload ? upload->local_path() : output;
-  const fs::path out_dir =
-      fs::path(local_output).has_parent_path() ? fs::path(local_output).parent_path() : ".";
-  remove_stale_temporaries(out_dir, false);
+  const OutputFile out_file(output);
+  const std::string& local_output = out_file.local_path();
   if (corrections.size() != run.index.size()) {
     throw Error(run.input, "expected " + std::to_string(run.index.size()) + " corrections, got " +
                                std::to_string(corrections.size()));
@@ -325,6 +156,8 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
   job.threads = options.threads;
   job.progress = progress;
   job.distributor = options.distributor;
+  job.job = [&] { return encode_job(job, run.plan); };
+  job.stop = options.stop;
 
   std::optional<PieceDir> scratch;
   if (run.store) {
@@ -339,7 +172,7 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
     job.piece_path = [&](std::int64_t k) { return scratch->piece(k); };
   }
   const RenderStats stats = run_render(job, run.plan, local_output);
-  if (upload) upload->commit();
+  out_file.commit();
   RenderOutcome out;
   out.frames = stats.frames;
   out.fill = stats.fill;
@@ -354,15 +187,6 @@ std::vector<Transform2D> camera_transforms(std::span<const path::Vec3> trajector
   camera.reserve(trajectory.size());
   for (const auto& t : trajectory) camera.push_back({t.x, t.y, t.a, 1});
   return camera;
-}
-
-std::vector<path::Vec3> measured_path(std::span<const Motion> motions) {
-  std::vector<path::Vec3> rows;
-  rows.reserve(motions.size());
-  for (const Motion& m : motions) {
-    rows.push_back(m.valid() ? path::Vec3{m.dx, m.dy, m.da} : path::Vec3{});
-  }
-  return path::compose(rows);
 }
 
 }  // namespace sw::exec

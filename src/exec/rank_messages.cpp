@@ -4,7 +4,10 @@
 #include <type_traits>
 
 #include "core/error.hpp"
-#include "exec/param_fields.hpp"
+#include "io/encode_options_json.hpp"
+#include "io/reader_options_json.hpp"
+#include "motion/motion_params_json.hpp"
+#include "render/warp_params_json.hpp"
 
 namespace sw::exec {
 
@@ -195,7 +198,7 @@ std::string encode_job_message(const JobMessage& m) {
     j["width"] = m.width;
     j["height"] = m.height;
     j["motion"] = to_json_fields(m.motion);
-    j["reader"] = plain_bytes(&m.reader, 1);
+    j["reader"] = to_json_fields(m.reader);
   } else {
     j["corrections"] = plain_bytes(m.corrections.data(), m.corrections.size());
     j["warp"] = to_json_fields(m.warp);
@@ -225,10 +228,7 @@ JobMessage decode_job_message(std::string_view bytes) {
       m.width = static_cast<int>(integer_in(j, "width", 1, 65536, "job"));
       m.height = static_cast<int>(integer_in(j, "height", 1, 65536, "job"));
       m.motion = from_json_fields<motion::MotionParams>(field(j, "motion", "job"), "job");
-      const auto reader = from_plain_bytes<io::ReaderOptions>(field(j, "reader", "job"), "reader");
-      if (reader.size() != 1) malformed("job", "expected one reader record");
-      m.reader = reader[0];
-      m.reader.index = nullptr;  // a pointer into rank 0's memory
+      m.reader = from_json_fields<io::ReaderOptions>(field(j, "reader", "job"), "job");
     } else {
       m.corrections = from_plain_bytes<Transform2D>(field(j, "corrections", "job"), "correction");
       if (m.corrections.size() != m.index.size()) {

@@ -1,7 +1,7 @@
 // The bytes that travel between MPI ranks, encoded and decoded without MPI (so that the
 // decoders can be tested and fuzzed alone: fuzz/mpi_messages.cpp):
 //   - a pass's job, rank 0 -> every rank (CBOR): input, frame index, segment plan, parameters
-//     (exec/param_fields.hpp) and, for render, the corrections;
+//     (their codecs: core/param_codec.hpp) and, for render, the corrections;
 //   - a request, rank k -> 0: a type and a value (two int64), then a payload: a finished
 //     segment's result, a failure (CBOR) or, at the end of a pass, the rank's warnings (CBOR);
 //   - an analysis segment's result: frames decoded, then the staged motions;
@@ -20,8 +20,8 @@
 #include "core/trace.hpp"
 #include "core/types.hpp"
 #include "exec/segment_plan.hpp"
+#include "io/encode_options.hpp"
 #include "io/video_reader.hpp"
-#include "io/video_transcoder.hpp"
 #include "motion/estimator.hpp"
 #include "render/warp.hpp"
 #include "store/run_store.hpp"

@@ -14,8 +14,6 @@
 #include "core/heap.hpp"
 #include "core/temporary.hpp"
 #include "core/trace.hpp"
-#include "exec/pipeline.hpp"
-#include "exec/segment_job.hpp"
 #include "io/segment_encoder.hpp"
 #include "io/video_reader.hpp"
 #include "render/frame_ring.hpp"
@@ -37,9 +35,7 @@ void decode_range(const RenderRun& run, io::VideoReader& reader, std::int64_t fr
       trace::Span decode("decode", {}, 1);
       if (!reader.next(frame)) break;
     }
-    if (g_cancel.load(std::memory_order_relaxed)) {
-      throw Error(run.input, "interrupted", ExitCode::interrupted);
-    }
+    run.stop.throw_if_stopped(run.input);
     if (frame.index < first) continue;
     if (frame.index >= last) break;
     on_frame(frame);
@@ -156,6 +152,7 @@ class SegmentRenderer {
     // Frame-threaded decoding gives identical pixels, so spare threads go to the decoder.
     options_.convert_to_8bit_yuv = true;
     options_.index = run.index;
+    options_.stop = run.stop;
     options_.decoder_threads = std::max(1, run.threads / workers_);
     if (run.warp.fill_radius > 0) {
       const std::size_t n = run.index->size();
@@ -248,8 +245,7 @@ RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std:
   // A segment rendered here is already at its piece path (empty result); one rendered by
   // another process arrives as the piece's bytes.
   std::vector<std::string> remote_warnings = run_segments(
-      run.distributor, [&] { return encode_job(run, plan); }, std::move(pending),
-      renderer.workers(),
+      run.distributor, run.job, std::move(pending), renderer.workers(),
       [&](int worker, std::int64_t k) {
         renderer.render(worker, k);
         return std::string();
@@ -273,7 +269,7 @@ RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std:
     pieces.push_back(run.piece_input ? run.piece_input(s.index) : run.piece_path(s.index));
   {
     trace::Span mux("mux", "assemble " + std::to_string(pieces.size()) + " pieces", done.load());
-    io::assemble_pieces(run.input, pieces, output, stats.warnings);
+    io::assemble_pieces(run.input, pieces, output, stats.warnings, run.stop);
   }
   stats.frames = done.load();
   return stats;

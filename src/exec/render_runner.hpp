@@ -15,10 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/types.hpp"
 #include "exec/segment_plan.hpp"
 #include "exec/segment_queue.hpp"
-#include "io/video_transcoder.hpp"
+#include "io/encode_options.hpp"
 #include "render/fill.hpp"
 #include "render/warp.hpp"
 
@@ -48,6 +49,10 @@ struct RenderRun {
   std::function<void(std::int64_t frames_done)> progress;  // serialised by the runner
   // Optional: spreads the segments over processes (exec/mpi_session.hpp); null = threads here.
   SegmentDistributor* distributor = nullptr;
+  // This pass described for the other processes (exec/job_codec.hpp: encode_job), set by the
+  // caller; called only when the distributor has other processes.
+  std::function<std::string()> job;
+  StopToken stop;  // checked between frames (core/cancel.hpp)
 };
 
 struct RenderStats {

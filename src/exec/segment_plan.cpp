@@ -67,4 +67,10 @@ int SegmentPlan::workers(int threads) const {
       threads, 1, std::max<std::int64_t>(1, static_cast<std::int64_t>(segments.size()))));
 }
 
+std::string plan_key(const SegmentPlan& plan) {
+  std::string key = std::to_string(plan.frame_count);
+  for (const auto& s : plan.segments) key += "," + std::to_string(s.begin);
+  return key;
+}
+
 }  // namespace sw::exec

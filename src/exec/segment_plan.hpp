@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace sw::exec {
@@ -44,5 +45,9 @@ struct SegmentPlan {
 // keyframe nearest to each multiple of `target` when one lies within target/2 of it (and
 // keeps segments non-empty), else exactly at the multiple.
 SegmentPlan plan_segments(std::span<const std::uint8_t> keyframe, std::int64_t target);
+
+// The plan as text (frame count, each segment's first frame): a store's staged analysis
+// segments are reused only under the same plan.
+std::string plan_key(const SegmentPlan& plan);
 
 }  // namespace sw::exec

@@ -60,7 +60,7 @@ void drain(SegmentQueue& queue, int threads, const SegmentWork& work);
 
 // How a pass is spread over processes. Called in the process that owns the results; the
 // pending segments may be computed here or elsewhere, but every result reaches `on_result`
-// here. `job` describes the pass for other processes (exec/segment_job.hpp); it is only called
+// here. `job` describes the pass for other processes (exec/job_codec.hpp); it is only called
 // when there are other processes. Returns the other processes' warnings, each naming where it
 // arose (this process's own are its workers' to report).
 class SegmentDistributor {

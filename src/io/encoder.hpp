@@ -15,8 +15,8 @@
 
 #include "core/frame.hpp"
 #include "io/av_ptr.hpp"
+#include "io/encode_options.hpp"
 #include "io/stream_params.hpp"
-#include "io/video_transcoder.hpp"
 
 namespace sw::io {
 

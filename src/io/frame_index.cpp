@@ -12,7 +12,7 @@
 
 namespace sw::io {
 
-FrameIndex scan_frames(const std::string& path) {
+FrameIndex scan_frames(const std::string& path, StopToken stop) {
   Demuxer demux(path);
   AVFormatContext* ctx = demux.context();
   const int vi = demux.video_index();
@@ -31,7 +31,7 @@ FrameIndex scan_frames(const std::string& path) {
   if (plausible > 0) frames.reserve(static_cast<std::size_t>(plausible));
   PacketPtr pkt = make_packet();
   while (demux.read(pkt.get()) == Demuxer::ReadResult::packet) {
-    throw_if_cancelled(path);
+    stop.throw_if_stopped(path);
     if (pkt->stream_index == vi && !(pkt->flags & AV_PKT_FLAG_DISCARD)) {
       std::int64_t pts = pkt->pts;
       if (pts == AV_NOPTS_VALUE && !reorders) pts = pkt->dts;

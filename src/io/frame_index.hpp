@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "core/cancel.hpp"
 #include "core/types.hpp"
 
 namespace sw::io {
@@ -21,7 +22,8 @@ namespace sw::io {
 //  - packets with the same pts count once (the first one's keyframe flag wins).
 // keyframe[k] is AV_PKT_FLAG_KEY (a sync sample: decoding can start there).
 // Throws sw::Error with the same messages as VideoReader for a missing or unreadable file or one
-// without a video stream, and "no video packets" when the stream is empty.
-FrameIndex scan_frames(const std::string& path);
+// without a video stream, and "no video packets" when the stream is empty. `stop` is checked
+// between packets.
+FrameIndex scan_frames(const std::string& path, StopToken stop = process_stop_token());
 
 }  // namespace sw::io

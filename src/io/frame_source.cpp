@@ -198,7 +198,7 @@ bool FrameSource::decode_next() {
 
 bool FrameSource::next(FrameView& view) {
   if (ended_) return false;
-  throw_if_cancelled(path_);
+  options_.stop.throw_if_stopped(path_);
   if (first_pending_) {
     first_pending_ = false;
   } else if (!decode_next()) {

@@ -186,7 +186,8 @@ class OtherStreams {
 }  // namespace
 
 void assemble_pieces(const std::string& input_path, const std::vector<std::string>& piece_paths,
-                     const std::string& output_path, std::vector<std::string>& warnings) {
+                     const std::string& output_path, std::vector<std::string>& warnings,
+                     StopToken stop) {
   if (piece_paths.empty()) throw Error(output_path, "no segment pieces to assemble");
   Demuxer input(input_path);
   const AVStream& in_video = *input.video_stream();
@@ -228,7 +229,7 @@ void assemble_pieces(const std::string& input_path, const std::vector<std::strin
     std::int64_t piece_max_pts = AV_NOPTS_VALUE;
     std::int64_t packets = 0;
     while (AVPacket* pkt = piece->next()) {
-      throw_if_cancelled(output_path);
+      stop.throw_if_stopped(output_path);
       if (pkt->pts == AV_NOPTS_VALUE || pkt->dts == AV_NOPTS_VALUE)
         throw Error(piece->path(), "segment piece has a packet without timestamps");
       // The piece's clock is the input's scaled up by the MP4 muxer: back to the input's.

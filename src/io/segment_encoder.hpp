@@ -19,9 +19,10 @@
 #include <string>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/frame.hpp"
+#include "io/encode_options.hpp"
 #include "io/stream_params.hpp"
-#include "io/video_transcoder.hpp"
 
 namespace sw::io {
 
@@ -76,6 +77,7 @@ class SegmentEncoder {
 // (sw::Error{file, problem}: a missing, unreadable or mismatched piece, pieces out of order, a
 // write failure) nothing is left at output_path.
 void assemble_pieces(const std::string& input_path, const std::vector<std::string>& piece_paths,
-                     const std::string& output_path, std::vector<std::string>& warnings);
+                     const std::string& output_path, std::vector<std::string>& warnings,
+                     StopToken stop = process_stop_token());
 
 }  // namespace sw::io

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cancel.hpp"
 #include "core/frame.hpp"
 #include "core/types.hpp"
 #include "io/stream_params.hpp"
@@ -32,6 +33,9 @@ struct ReaderOptions {
   // Deliver every frame as 8-bit planar YUV (converting 10-bit or packed formats with swscale);
   // render needs this, analysis does not (it reads luma at native depth).
   bool convert_to_8bit_yuv = false;
+  // Checked before each frame (core/cancel.hpp); by default the process's interrupt flag. A
+  // run passes its own (exec: RunOptions::stop). This process's, so it never travels.
+  StopToken stop = process_stop_token();
   // When set (it must outlive the reader and come from scan_frames() of the same file): a
   // decoded frame's index is the position of its pts in the index, and frames whose pts is not
   // in it are dropped (with a warning), frames are not renumbered. Required by seek_to_frame().

@@ -233,4 +233,11 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params, 
   return res;
 }
 
+std::vector<Vec3> measured_path(std::span<const Motion> motions) {
+  std::vector<Vec3> rows;
+  rows.reserve(motions.size());
+  for (const Motion& m : motions) rows.push_back(m.valid() ? Vec3{m.dx, m.dy, m.da} : Vec3{});
+  return compose(rows);
+}
+
 }  // namespace sw::path

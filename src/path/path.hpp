@@ -26,8 +26,10 @@
 
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <vector>
 
+#include "core/names.hpp"
 #include "core/types.hpp"
 
 namespace sw::path {
@@ -41,14 +43,26 @@ enum class OutlierPolicy {
   recipe,    // the original script: flagged pair rows -> mean of rows [i-50, i+50]
   adaptive,  // flagged frames smoothed over a wider window that grows with the LOF score
 };
+inline constexpr Named<OutlierPolicy> kOutlierPolicyNames[] = {
+    {OutlierPolicy::adaptive, "adaptive"},
+    {OutlierPolicy::recipe, "recipe"},
+    {OutlierPolicy::none, "none"}};
+constexpr std::span<const Named<OutlierPolicy>> names_of(OutlierPolicy) {
+  return kOutlierPolicyNames;
+}
 
 // Which smoother turns a shot's camera path into the path the output follows
-// (path/smoother.hpp has the name table the command line uses).
+// (path/smoother.cpp makes each).
 enum class SmootherKind {
   ma,     // moving average of half width radius (the recipe)
   gauss,  // Gaussian, sigma frames, truncated at 3 sigma
   l1,     // L1-optimal path under the crop constraint (Grundmann, Kwatra, Essa, CVPR 2011)
 };
+inline constexpr Named<SmootherKind> kSmootherNames[] = {
+    {SmootherKind::ma, "ma"}, {SmootherKind::gauss, "gauss"}, {SmootherKind::l1, "l1"}};
+constexpr std::span<const Named<SmootherKind>> names_of(SmootherKind) {
+  return kSmootherNames;
+}
 
 // How the zoom of each frame is chosen (path/crop.hpp).
 enum class Crop {
@@ -60,6 +74,13 @@ enum class Crop {
   // pixels from neighbouring frames (render/fill.hpp).
   fill,
 };
+inline constexpr Named<Crop> kCropNames[] = {{Crop::automatic, "auto"},
+                                             {Crop::adaptive, "adaptive"},
+                                             {Crop::none, "none"},
+                                             {Crop::fill, "fill"}};
+constexpr std::span<const Named<Crop>> names_of(Crop) {
+  return kCropNames;
+}
 
 // The L1 smoother's own parameters (see path/l1_smoother.cpp).
 struct L1Params {
@@ -95,8 +116,8 @@ struct L1Params {
 
 struct PathParams {
   SmootherKind smoother = SmootherKind::l1;
-  int radius = 15;    // moving-average half width, frames (window 2r+1); >= 0
-  double sigma = 10;  // Gaussian std-dev, frames; >= 0 (0 = no smoothing)
+  int radius = 30;    // moving-average half width, frames (window 2r+1); >= 0
+  double sigma = 15;  // Gaussian std-dev, frames; >= 0 (0 = no smoothing)
   L1Params l1;
   OutlierPolicy outliers = OutlierPolicy::adaptive;
   int lof_neighbors = 20;       // >= 1
@@ -167,6 +188,11 @@ std::vector<Vec3> cumulative(std::span<const Vec3> rows);
 // is the recipe's cumulative sum; composing keeps it exact when the camera has travelled far
 // from the frame centre and then rolls.
 std::vector<Vec3> compose(std::span<const Vec3> rows);
+
+// The camera path as measured: compose() of the motions' (dx, dy, da), an invalid pair
+// (Motion::valid() false) as no motion. Unlike PathResult::trajectory, nothing is filled in:
+// the reports' "before" jitter and the metrics read it.
+std::vector<Vec3> measured_path(std::span<const Motion> motions);
 
 // The warp that moves frame content from where the camera put it (camera path point T) to
 // where the smoothed path wants it (S): C = S o T^-1, then zoom about the centre, as the

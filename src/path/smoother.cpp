@@ -74,37 +74,19 @@ std::unique_ptr<Smoother> make_l1(const PathParams& p) {
                               p.crop == Crop::fill ? kFillMinWindow : 1.0);
 }
 
+// Each smoother's maker (its name is in path.hpp's table, beside the enum).
 struct Entry {
-  std::string_view name;
   SmootherKind kind;
   std::unique_ptr<Smoother> (*make)(const PathParams&);
 };
 
 constexpr std::array<Entry, 3> kSmoothers = {{
-    {"ma", SmootherKind::ma, &make_ma},
-    {"gauss", SmootherKind::gauss, &make_gauss},
-    {"l1", SmootherKind::l1, &make_l1},
+    {SmootherKind::ma, &make_ma},
+    {SmootherKind::gauss, &make_gauss},
+    {SmootherKind::l1, &make_l1},
 }};
 
 }  // namespace
-
-std::optional<SmootherKind> smoother_kind(std::string_view name) {
-  for (const Entry& e : kSmoothers)
-    if (e.name == name) return e.kind;
-  return std::nullopt;
-}
-
-const char* smoother_name(SmootherKind kind) {
-  for (const Entry& e : kSmoothers)
-    if (e.kind == kind) return e.name.data();
-  return "?";
-}
-
-std::vector<std::string_view> smoother_names() {
-  std::vector<std::string_view> names;
-  for (const Entry& e : kSmoothers) names.push_back(e.name);
-  return names;
-}
 
 std::unique_ptr<Smoother> make_smoother(const PathParams& params) {
   for (const Entry& e : kSmoothers)

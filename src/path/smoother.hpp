@@ -4,7 +4,8 @@
 // one shot (the frames between two hard cuts) and returns a new path of the same length; it
 // keeps no state between calls, so shots, runs and threads cannot influence each other. Each
 // smoother has its own typed parameters. The command line picks one by name through the
-// constexpr table in smoother.cpp (never by position, never by self-registration).
+// name table beside SmootherKind (path.hpp) and smoother.cpp's table of makers (never by
+// position, never by self-registration).
 //
 //   ma     moving average of half width r_i (edge padding), the recipe
 //   gauss  Gaussian of std-dev sigma * r_i / radius, truncated at 3 sigma, edge padding
@@ -44,12 +45,12 @@ class Smoother {
 };
 
 struct MaParams {
-  int radius = 15;  // the box filter's half width where no outlier widened it
+  int radius = 30;  // the box filter's half width where no outlier widened it
 };
 
 struct GaussParams {
-  double sigma = 10;  // std-dev in frames where no outlier widened the window
-  int radius = 15;    // the policy's base half width: sigma scales with r_i / radius
+  double sigma = 15;  // std-dev in frames where no outlier widened the window
+  int radius = 30;    // the policy's base half width: sigma scales with r_i / radius
 };
 
 // The L1 path of one shot alone (exposed for tests): minimises w1|D1 Q| + w2|D2 Q| + w3|D3 Q|
@@ -82,12 +83,6 @@ L1Choice l1_auto_path(std::span<const Vec3> camera, const L1Params& params, Fram
 // search from 1.0, a shot the prediction calls steady already kept the camera's own path, and
 // full frame stabilized nothing (footage 06: stability 0.714, the input's; at 1.1: 0.875).
 inline constexpr double kFillMinWindow = 1.1;
-
-// The smoother the name stands for, or nothing for an unknown name.
-std::optional<SmootherKind> smoother_kind(std::string_view name);
-const char* smoother_name(SmootherKind kind);
-// The names in table order, for --help and validation.
-std::vector<std::string_view> smoother_names();
 
 // The configured smoother, its params taken from `params`.
 std::unique_ptr<Smoother> make_smoother(const PathParams& params);

@@ -7,7 +7,10 @@
 // are filled according to the border policy.
 #pragma once
 
+#include <span>
+
 #include "core/frame.hpp"
+#include "core/names.hpp"
 #include "core/types.hpp"
 #include "render/bilinear.hpp"
 
@@ -18,6 +21,11 @@ enum class Border {
   replicate,  // nearest edge pixel
   mirror,     // reflect about the edge
 };
+inline constexpr Named<Border> kBorderNames[] = {
+    {Border::black, "black"}, {Border::replicate, "replicate"}, {Border::mirror, "mirror"}};
+constexpr std::span<const Named<Border>> names_of(Border) {
+  return kBorderNames;
+}
 
 struct WarpParams {
   Border border = Border::black;
@@ -26,6 +34,8 @@ struct WarpParams {
   // border policy above fills them.
   int fill_radius = 0;
 };
+// The fill radius --crop fill takes unless given (--fill-radius).
+inline constexpr int kDefaultFillRadius = 15;
 
 // Warps `in` into `out`, writing straight into out's planes. `out` has the same subsampling and,
 // per plane, the same size or one pixel less in a dimension (odd sizes encoded at even size;

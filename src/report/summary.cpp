@@ -56,15 +56,6 @@ struct Similarity {
 
 }  // namespace
 
-std::vector<path::Vec3> motion_path(std::span<const Motion> motions) {
-  std::vector<path::Vec3> rows;
-  rows.reserve(motions.size());
-  for (const Motion& m : motions) {
-    rows.push_back(m.valid() ? path::Vec3{m.dx, m.dy, m.da} : path::Vec3{});
-  }
-  return path::compose(rows);
-}
-
 Summary measure_videos(const std::string& input, const std::string& output,
                        const MeasureOptions& options, const FrameProgress& progress) {
   io::ReaderOptions ro;
@@ -119,7 +110,7 @@ Summary measure_videos(const std::string& input, const std::string& output,
     side.invalid_pairs = invalid_pairs(motions);
     side.stability = stability_score(
         motions, analysis_noise_floor(side.width, side.height, options.analysis_width));
-    side.jitter = residual_jitter(motion_path(motions), side.width, side.height);
+    side.jitter = residual_jitter(path::measured_path(motions), side.width, side.height);
   };
   fill(s.input, in_motions);
   fill(s.output, out_motions);
@@ -147,7 +138,7 @@ Summary planned_summary(std::span<const Motion> motions, const path::PathResult&
   s.input.invalid_pairs = invalid_pairs(motions);
   const NoiseFloor floor = analysis_noise_floor(width, height, analysis_width);
   s.input.stability = stability_score(motions, floor);
-  s.input.jitter = residual_jitter(motion_path(motions), width, height);
+  s.input.jitter = residual_jitter(path::measured_path(motions), width, height);
   if (n == 0 || path.correction.size() != n || path.trajectory.size() != n) return s;
 
   // The output's camera: correction o raw camera (both similarities about the centre).

@@ -77,10 +77,6 @@ Summary measure_videos(const std::string& input, const std::string& output,
 Summary planned_summary(std::span<const Motion> motions, const path::PathResult& path, int width,
                         int height, int analysis_width);
 
-// The raw camera path measured from motions (composed, invalid pairs as no motion), the same
-// as exec::measured_path.
-std::vector<path::Vec3> motion_path(std::span<const Motion> motions);
-
 // A few lines for a terminal.
 std::string format_summary(const Summary& s);
 // {input: {...}, output: {...}, cropping, distortion, ...}.

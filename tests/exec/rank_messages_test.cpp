@@ -10,8 +10,8 @@
 
 #include "core/build_id.hpp"
 #include "core/error.hpp"
+#include "exec/job_server.hpp"
 #include "exec/rank_messages.hpp"
-#include "exec/segment_job.hpp"
 #include "exec/segment_plan.hpp"
 
 namespace sw::exec {
@@ -58,6 +58,28 @@ TEST(RankMessages, RenderJobRoundTrips) {
   EXPECT_EQ(d.warp.border, render::Border::mirror);
   EXPECT_EQ(d.encode.crf, 31);
   EXPECT_EQ(d.encode.preset, "slow");
+}
+
+// The analysis job carries every reader and motion parameter (their codecs), never the
+// reader's pointer to rank 0's frame index.
+TEST(RankMessages, AnalysisJobCarriesTheWholeParameterStructs) {
+  JobMessage m = render_job();
+  m.kind = "analysis";
+  m.width = 64;
+  m.height = 48;
+  m.motion.max_corners = 77;
+  m.motion.ransac_threshold_px = 2.25;
+  m.reader.decoder_threads = 3;
+  m.reader.skip_loop_filter = true;
+  m.reader.convert_to_8bit_yuv = true;
+  m.reader.index = &m.index;
+  const JobMessage d = decode_job_message(encode_job_message(m));
+  EXPECT_EQ(d.motion.max_corners, 77);
+  EXPECT_EQ(d.motion.ransac_threshold_px, 2.25);
+  EXPECT_EQ(d.reader.decoder_threads, 3);
+  EXPECT_TRUE(d.reader.skip_loop_filter);
+  EXPECT_TRUE(d.reader.convert_to_8bit_yuv);
+  EXPECT_EQ(d.reader.index, nullptr);
 }
 
 // The MPI handshake: a rank refuses the job of another build (same version number or not),

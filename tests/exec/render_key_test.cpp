@@ -1,13 +1,14 @@
 // The key a store's render pieces are kept under changes with every parameter the pieces'
 // bytes depend on: each field of WarpParams and EncodeOptions (all of them: the descriptions
-// in exec/param_fields.hpp are checked against the structs' field counts at compile time),
-// the segment plan, the corrections and the build.
+// beside the structs, core/param_codec.hpp, are checked against the structs' field counts at
+// compile time), the segment plan, the corrections and the build.
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "exec/param_fields.hpp"
-#include "exec/pipeline.hpp"
+#include "exec/render_key.hpp"
+#include "io/encode_options_json.hpp"
+#include "render/warp_params_json.hpp"
 
 namespace sw::exec {
 namespace {

@@ -34,9 +34,11 @@ double output_x(const PathResult& r, std::size_t i) {
 
 // The recipe's smoother at its fixed zoom: what these tests pin down (the other smoothers
 // and crop modes have their own tests in smoother_test.cpp and crop_test.cpp).
+// The recipe's moving average (half width 15; the library default is the command line's 30).
 PathParams ma_params() {
   PathParams params;
   params.smoother = SmootherKind::ma;
+  params.radius = 15;
   params.crop = Crop::none;
   return params;
 }

@@ -121,13 +121,16 @@ TEST(Gaussian, SigmaFollowsTheOutlierPolicysRadius) {
 }
 
 TEST(SmootherTable, NamesRoundTrip) {
-  for (const auto name : smoother_names()) {
-    const auto kind = smoother_kind(name);
+  for (const auto& name : names<SmootherKind>()) {
+    const auto kind = value_of<SmootherKind>(name);
     ASSERT_TRUE(kind.has_value()) << name;
-    EXPECT_EQ(std::string(smoother_name(*kind)), std::string(name));
+    EXPECT_EQ(std::string(name_of(*kind)), name);
+    PathParams p;
+    p.smoother = *kind;
+    EXPECT_NE(make_smoother(p), nullptr) << name;
   }
-  EXPECT_FALSE(smoother_kind("box").has_value());
-  EXPECT_EQ(smoother_names().size(), 3u);
+  EXPECT_FALSE(value_of<SmootherKind>("box").has_value());
+  EXPECT_EQ(names<SmootherKind>().size(), 3u);
 }
 
 TEST(L1Path, KeepsTheCropWindowInsideEveryFrame) {

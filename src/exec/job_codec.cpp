@@ -1,18 +1,12 @@
-#include "exec/segment_job.hpp"
-
-#include <filesystem>
+#include "exec/job_codec.hpp"
 
 #include "core/build_id.hpp"
 #include "core/error.hpp"
-#include "core/temporary.hpp"
-#include "exec/rank_messages.hpp"
 #include "exec/video_source.hpp"
 
 namespace sw::exec {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 JobMessage common(const char* kind, const std::string& input, const FrameIndex& index,
                   const SegmentPlan& plan, int threads) {
@@ -25,17 +19,6 @@ JobMessage common(const char* kind, const std::string& input, const FrameIndex& 
   m.plan = plan;
   return m;
 }
-
-// A directory for the pieces this process renders before sending them; removed at the end.
-// A TemporaryDir: created exclusively under an unpredictable name, never an existing one.
-class ScratchDir {
- public:
-  ScratchDir() : dir_(fs::temp_directory_path(), "rank-pieces") {}
-  std::string piece(std::int64_t k) const { return dir_.file(std::to_string(k) + ".mp4").string(); }
-
- private:
-  TemporaryDir dir_;
-};
 
 }  // namespace
 
@@ -62,27 +45,35 @@ std::string encode_job(const RenderRun& run, const SegmentPlan& plan) {
   return encode_job_message(m);
 }
 
-std::vector<std::string> serve_job(std::string_view bytes, SegmentQueue& queue) {
+JobMessage decode_job(std::string_view bytes) {
   JobMessage m = decode_job_message(bytes);
   if (m.build != build_id()) {
     throw Error("MPI", "rank 0 runs stillwater build " + m.build + ", this rank build " +
                            std::string(build_id()) + "; every rank must run the same build");
   }
-  if (m.kind == "analysis") {
-    AnalysisRun run;
-    run.input = m.input;
-    run.zarr_frames = m.zarr_frames;
-    run.index = &m.index;
-    run.reader = m.reader;
-    run.motion = m.motion;
-    run.make_source = run.zarr_frames ? zarr_source_factory(m.input)
-                                      : video_source_factory(m.input, m.index, run.reader);
-    run.width = m.width;
-    run.height = m.height;
-    run.threads = m.threads;
-    return serve_analysis(run, m.plan, queue);
-  }
+  return m;
+}
+
+AnalysisRun analysis_run_of(const JobMessage& m, StopToken stop) {
+  AnalysisRun run;
+  run.input = m.input;
+  run.zarr_frames = m.zarr_frames;
+  run.index = &m.index;
+  run.reader = m.reader;
+  run.reader.stop = stop;
+  run.stop = stop;
+  run.motion = m.motion;
+  run.make_source = run.zarr_frames ? zarr_source_factory(m.input)
+                                    : video_source_factory(m.input, m.index, run.reader);
+  run.width = m.width;
+  run.height = m.height;
+  run.threads = m.threads;
+  return run;
+}
+
+RenderRun render_run_of(const JobMessage& m, StopToken stop) {
   RenderRun run;
+  run.stop = stop;
   run.input = m.input;
   run.index = &m.index;
   run.corrections = m.corrections;
@@ -91,9 +82,7 @@ std::vector<std::string> serve_job(std::string_view bytes, SegmentQueue& queue) 
   run.cut = m.cut;
   run.encode = m.encode;
   run.threads = m.threads;
-  ScratchDir scratch;
-  run.piece_path = [&](std::int64_t k) { return scratch.piece(k); };
-  return serve_render(run, m.plan, queue);
+  return run;
 }
 
 }  // namespace sw::exec
