@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 #include "exec/mpi_session.hpp"
-#include "store/s3_access.hpp"
+#include "s3/shared_client.hpp"
 
 #include "path/smoother.hpp"
 
@@ -139,7 +139,7 @@ void append_options(std::vector<Option>& t, unsigned groups) {
 }
 
 void configure_s3(const Args& args) {
-  store::configure_s3(store::S3Config::from_environment(args.text("--s3-endpoint")));
+  s3::configure(s3::S3Config::from_environment(args.text("--s3-endpoint")));
 }
 
 void append_console_options(std::vector<Option>& t, const std::string& quiet_help) {

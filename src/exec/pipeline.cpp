@@ -7,19 +7,21 @@
 #include "core/build_id.hpp"
 #include "core/error.hpp"
 #include "core/heap.hpp"
+#include "core/sha256.hpp"
 #include "core/temporary.hpp"
 #include "core/trace.hpp"
 #include "exec/analysis_runner.hpp"
 #include "exec/param_fields.hpp"
 #include "exec/render_runner.hpp"
 #include "exec/video_source.hpp"
+#include "io/fingerprint.hpp"
 #include "io/frame_index.hpp"
 #include "io/video_reader.hpp"
 #include "path/smoother.hpp"
+#include "s3/upload.hpp"
 #include "store/fingerprint.hpp"
 #include "store/frame_array.hpp"
 #include "store/frame_color.hpp"
-#include "store/s3_access.hpp"
 
 namespace sw::exec {
 
@@ -35,9 +37,9 @@ nlohmann::json input_description(const Prepared& run) {
   const VideoInfo& v = run.info;
   return {{"name", fs::path(run.input).filename().string()},
           {"path", run.input},
-          {"size", run.zarr_frames ? 0 : store::input_size(run.input)},
-          {"fingerprint", run.zarr_frames ? store::zarr_fingerprint(run.input)
-                                          : store::file_fingerprint(run.input)},
+          {"size", run.zarr_frames ? 0 : io::input_size(run.input)},
+          {"fingerprint",
+           run.zarr_frames ? store::zarr_fingerprint(run.input) : io::file_fingerprint(run.input)},
           {"kind", run.zarr_frames ? "zarr frames" : "video"},
           {"width", v.width},
           {"height", v.height},
@@ -144,14 +146,14 @@ std::string render_key(const RenderKey& k) {
   for (const auto& s : k.plan.segments)
     key["plan"].push_back({s.begin, s.end, s.decode_from, s.decode_to});
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(k.corrections.data());
-  key["corrections"] = store::sha256_hex({bytes, k.corrections.size_bytes()});
+  key["corrections"] = sha256_hex({bytes, k.corrections.size_bytes()});
   if (k.warp.fill_radius > 0) {
     const auto* camera = reinterpret_cast<const std::uint8_t*>(k.fill.camera.data());
-    key["camera"] = store::sha256_hex({camera, k.fill.camera.size_bytes()});
-    key["cut"] = store::sha256_hex({k.fill.cut.data(), k.fill.cut.size()});
+    key["camera"] = sha256_hex({camera, k.fill.camera.size_bytes()});
+    key["cut"] = sha256_hex({k.fill.cut.data(), k.fill.cut.size()});
   }
   const std::string text = key.dump();
-  return store::sha256_hex({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
+  return sha256_hex({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
 }
 
 Prepared prepare(const std::string& input, const RunOptions& options) {
@@ -192,7 +194,6 @@ Prepared prepare(const std::string& input, const RunOptions& options) {
                              : options.store_compressor == "zstd" ? store::Compressor::zstd()
                              : options.store_compressor == "none" ? store::Compressor::none()
                                                                   : store::Compressor::blosc();
-    if (!store::is_s3_url(options.store)) remove_stale_temporaries(options.store, true);
     run.store = store::RunStore::open(options.store, description);
     const auto recorded =
         run.store->attrs().value("/exec/segment_frames"_json_pointer, nlohmann::json());
@@ -300,8 +301,8 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
     throw Error(run.input, "is a Zarr frames array (luma only here); render needs the video");
   }
   // An s3:// output is rendered into a local temporary file and uploaded when complete.
-  std::optional<store::S3Output> upload;
-  if (store::is_s3_url(output)) upload.emplace(output);
+  std::optional<s3::S3Output> upload;
+  if (s3::is_s3_url(output)) upload.emplace(output);
   const std::string local_output = upload ? upload->local_path() : output;
   const fs::path out_dir =
       fs::path(local_output).has_parent_path() ? fs::path(local_output).parent_path() : ".";

@@ -10,8 +10,8 @@
 
 #include "e2e/cli.hpp"
 #include "e2e/store_util.hpp"
+#include "s3/s3_client.hpp"
 #include "s3/s3_server.hpp"
-#include "store/s3_client.hpp"
 #include "support/synthetic_clip.hpp"
 #include "support/temp_dir.hpp"
 
@@ -19,9 +19,9 @@ namespace sw::test {
 namespace {
 
 namespace fs = std::filesystem;
-using store::S3Client;
-using store::S3Config;
-using store::S3Url;
+using s3::S3Client;
+using s3::S3Config;
+using s3::S3Url;
 
 // A clip and a local --store run of it, made once for every test of the suite.
 struct LocalRun {
