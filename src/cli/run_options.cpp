@@ -28,12 +28,7 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                             "s3://BUCKET/PREFIX (resume after a crash, analyse once, render many "
                             "times)",
                             ""));
-    t.push_back(text_option("--s3-endpoint", "URL",
-                            "S3-compatible service for s3:// stores, inputs and outputs, with "
-                            "path-style URLs (MinIO, Ceph, R2, ...); overrides AWS_ENDPOINT_URL. "
-                            "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
-                            "AWS_SESSION_TOKEN; AWS_REGION (default us-east-1)",
-                            ""));
+    t.push_back(s3_endpoint_option());
     t.push_back(flag_option("--mpi",
                             "spread the segments over MPI ranks (implied when started by mpirun "
                             "or srun): rank 0 runs the command, the others work on segments"));
@@ -136,6 +131,15 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               "depend on the machine",
                               "2", 1, 64));
   }
+}
+
+Option s3_endpoint_option() {
+  return text_option("--s3-endpoint", "URL",
+                     "S3-compatible service for s3:// stores, inputs and outputs, with "
+                     "path-style URLs (MinIO, Ceph, R2, ...); overrides AWS_ENDPOINT_URL. "
+                     "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+                     "AWS_SESSION_TOKEN; AWS_REGION (default us-east-1)",
+                     "");
 }
 
 void configure_s3(const Args& args) {
