@@ -1,4 +1,4 @@
-// Fuzzes the parsing of what an S3 server sends (src/store/s3_response.hpp): ListObjectsV2 and
+// Fuzzes the parsing of what an S3 server sends (src/s3/s3_response.hpp): ListObjectsV2 and
 // error XML, Content-Range values and the check of a 206 reply against them, and the
 // sanitizing of server text. The first input byte picks the parser, the rest is the reply.
 // None of these may throw: a hostile reply is data, judged by the client afterwards.
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/s3_response.hpp"
+#include "s3/s3_response.hpp"
 
 namespace {
 
@@ -27,7 +27,7 @@ bool printable(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  using namespace sw::store;
+  using namespace sw::s3;
   switch (data[0] % 4) {
     case 0: {
       const ListPage page = parse_list_page(text);

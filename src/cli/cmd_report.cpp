@@ -27,6 +27,7 @@ std::vector<Option> report_options() {
                   "also measure input vs stabilized video from the pictures (decodes both; "
                   "needs --video)"),
       number_option("--frames", "N", "moments shown before/after", "4", 0, 64),
+      s3_endpoint_option(),
   };
   append_console_options(t, "no summary line");
   return t;
@@ -38,7 +39,7 @@ int cmd_report(std::span<char* const> argv) {
   const auto table = report_options();
   const Args args = parse_args(argv, table);
   if (args.flag("--help")) {
-    std::fputs(format_help("stillwater report RUN.zarr -o REPORT.html [OPTIONS]",
+    std::fputs(format_help("stillwater report RUN.zarr|s3://BUCKET/PREFIX -o REPORT.html [OPTIONS]",
                            "Writes an HTML report of a run store: interactive charts of the raw "
                            "and smoothed camera\npath with outliers, invalid pairs and scene cuts, "
                            "the LOF score and the crop per frame, the\nmetrics table (planned from "
@@ -55,6 +56,7 @@ int cmd_report(std::span<char* const> argv) {
   if (args.flag("--measure") && args.text("--video").empty())
     throw Error("report", "--measure needs --video OUT (see --help)", ExitCode::usage);
   apply_verbose(args);
+  configure_s3(args);
 
   report::RunData run = report::load_run(store);
   if (args.given("--input")) run.input = args.text("--input");

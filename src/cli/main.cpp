@@ -17,7 +17,7 @@
 #include "exec/pipeline.hpp"
 #include "io/byte_source.hpp"
 #include "io/library_log.hpp"
-#include "store/s3_access.hpp"
+#include "io/s3_source.hpp"
 
 namespace {
 
@@ -60,8 +60,8 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   sw::io::set_library_log(false);  // commands turn it on with --verbose
-  // s3:// inputs are read through the store's S3 client (settings: cli::configure_s3).
-  sw::io::set_url_opener("s3://", sw::store::s3_url_opener());
+  // s3:// inputs are read through the shared S3 client (settings: cli::configure_s3).
+  sw::io::set_url_opener("s3://", sw::io::s3_url_opener());
   const std::span<char* const> all(argv, static_cast<std::size_t>(argc));
   try {
     if (argc < 2) {

@@ -5,7 +5,7 @@
 #include <filesystem>
 
 #include "core/error.hpp"
-#include "store/s3_access.hpp"
+#include "s3/shared_client.hpp"
 
 namespace sw::cli {
 
@@ -18,15 +18,15 @@ namespace {
 // the credentials are checked by that HEAD too (403, 404 NoSuchBucket...).
 void check_s3_output(const std::vector<std::string>& inputs, const std::string& output,
                      bool overwrite) {
-  const store::S3Url out = store::S3Url::parse(output);
+  const s3::S3Url out = s3::S3Url::parse(output);
   if (out.key.empty() || out.key.back() == '/')
     throw Error(output, "expected s3://BUCKET/KEY of a video file, got no file name",
                 ExitCode::usage);
   for (const std::string& input : inputs) {
-    if (store::is_s3_url(input) && store::S3Url::parse(input).str() == out.str())
+    if (s3::is_s3_url(input) && s3::S3Url::parse(input).str() == out.str())
       throw Error(output, "is the input object; refusing to overwrite it", ExitCode::usage);
   }
-  if (store::s3_client()->head(out) && !overwrite)
+  if (s3::shared_client()->head(out) && !overwrite)
     throw Error(output, "already exists (use -y to overwrite)");
 }
 
@@ -46,7 +46,7 @@ bool same_file(const std::string& a, const std::string& b) {
 void check_local_output(const std::vector<std::string>& inputs, const std::string& output,
                         bool overwrite) {
   for (const std::string& input : inputs) {
-    if (!store::is_s3_url(input) && same_file(input, output))
+    if (!s3::is_s3_url(input) && same_file(input, output))
       throw Error(output, "is an input of this run; refusing to overwrite it", ExitCode::usage);
   }
   std::error_code ec;
@@ -74,11 +74,11 @@ void check_output_paths(const std::vector<std::string>& all_inputs,
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     const std::string& output = outputs[i];
     for (std::size_t j = 0; j < i; ++j) {
-      if (output == outputs[j] || (!store::is_s3_url(output) && !store::is_s3_url(outputs[j]) &&
-                                   same_file(output, outputs[j])))
+      if (output == outputs[j] ||
+          (!s3::is_s3_url(output) && !s3::is_s3_url(outputs[j]) && same_file(output, outputs[j])))
         throw Error(output, "is written twice by this run (given as two outputs)", ExitCode::usage);
     }
-    if (store::is_s3_url(output)) {
+    if (s3::is_s3_url(output)) {
       if (i != 0)
         throw Error(output, "expected a local file (only -o may name an s3:// object)",
                     ExitCode::usage);

@@ -8,7 +8,7 @@
 #include "core/error.hpp"
 #include "exec/mpi_session.hpp"
 #include "exec/run_description.hpp"
-#include "store/s3_access.hpp"
+#include "s3/shared_client.hpp"
 
 namespace sw::cli {
 
@@ -29,12 +29,7 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                             "s3://BUCKET/PREFIX (resume after a crash, analyse once, render many "
                             "times)",
                             ""));
-    t.push_back(text_option("--s3-endpoint", "URL",
-                            "S3-compatible service for s3:// stores, inputs and outputs, with "
-                            "path-style URLs (MinIO, Ceph, R2, ...); overrides AWS_ENDPOINT_URL. "
-                            "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
-                            "AWS_SESSION_TOKEN; AWS_REGION (default us-east-1)",
-                            ""));
+    t.push_back(s3_endpoint_option());
     t.push_back(flag_option("--mpi",
                             "spread the segments over MPI ranks (implied when started by mpirun "
                             "or srun): rank 0 runs the command, the others work on segments"));
@@ -141,8 +136,17 @@ void append_options(std::vector<Option>& t, unsigned groups) {
   }
 }
 
+Option s3_endpoint_option() {
+  return text_option("--s3-endpoint", "URL",
+                     "S3-compatible service for s3:// stores, inputs and outputs, with "
+                     "path-style URLs (MinIO, Ceph, R2, ...); overrides AWS_ENDPOINT_URL. "
+                     "Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+                     "AWS_SESSION_TOKEN; AWS_REGION (default us-east-1)",
+                     "");
+}
+
 void configure_s3(const Args& args) {
-  store::configure_s3(store::S3Config::from_environment(args.text("--s3-endpoint")));
+  s3::configure(s3::S3Config::from_environment(args.text("--s3-endpoint")));
 }
 
 void append_console_options(std::vector<Option>& t, const std::string& quiet_help) {

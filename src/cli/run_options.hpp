@@ -18,6 +18,10 @@ enum OptionGroup : unsigned {
 
 void append_options(std::vector<Option>& table, unsigned groups);
 
+// --s3-endpoint: in the exec group, and alone in commands that read a store but run nothing
+// (report).
+Option s3_endpoint_option();
+
 // Sets the process's S3 settings from the environment and --s3-endpoint (exec group); call it
 // before anything touches an s3:// name (the output check, the input, the store).
 void configure_s3(const Args& args);

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -190,6 +191,18 @@ int remove_stale_temporaries(const fs::path& dir, bool recursive) {
   int removed = 0;
   for (const auto& path : stale) removed += fs::remove_all(path, ec) > 0 ? 1 : 0;
   return removed;
+}
+
+fs::path make_scratch_dir(const std::string& what) {
+  static std::atomic<unsigned> counter{0};
+  const fs::path base = fs::temp_directory_path();
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const fs::path dir = base / ("stillwater-" + what + "-" + std::to_string(::getpid()) + "-" +
+                                 std::to_string(counter.fetch_add(1)));
+    std::error_code ec;
+    if (fs::create_directory(dir, ec) && !ec) return dir;
+  }
+  throw Error(base.string(), "cannot create a scratch directory for " + what);
 }
 
 }  // namespace sw

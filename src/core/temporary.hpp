@@ -49,4 +49,9 @@ bool is_temporary_name(std::string_view filename);
 // host; returns how many. Symlinks are never followed; unmarked directories are left alone.
 int remove_stale_temporaries(const std::filesystem::path& dir, bool recursive);
 
+// A uniquely named new directory in the system's temporary directory ("stillwater-<what>-...")
+// for files of this process alone (an output before its upload, pieces of an S3 store); the
+// caller removes it. Throws sw::Error naming the temporary directory.
+std::filesystem::path make_scratch_dir(const std::string& what);
+
 }  // namespace sw

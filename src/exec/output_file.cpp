@@ -9,7 +9,7 @@ namespace sw::exec {
 namespace fs = std::filesystem;
 
 OutputFile::OutputFile(const std::string& output) {
-  if (store::is_s3_url(output)) upload_.emplace(output);
+  if (s3::is_s3_url(output)) upload_.emplace(output);
   local_path_ = upload_ ? upload_->local_path() : output;
   const fs::path dir =
       fs::path(local_path_).has_parent_path() ? fs::path(local_path_).parent_path() : fs::path(".");

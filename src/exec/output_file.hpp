@@ -1,12 +1,12 @@
 // Where render writes its output: the path itself, or for an s3:// output a local temporary
-// file uploaded by commit() once the video is complete (store/s3_access.hpp). Creating one also
+// file uploaded by commit() once the video is complete (s3/upload.hpp). Creating one also
 // removes the temporaries dead runs left in the output's directory.
 #pragma once
 
 #include <optional>
 #include <string>
 
-#include "store/s3_access.hpp"
+#include "s3/upload.hpp"
 
 namespace sw::exec {
 
@@ -18,7 +18,7 @@ class OutputFile {
   void commit() const;
 
  private:
-  std::optional<store::S3Output> upload_;
+  std::optional<s3::S3Output> upload_;
   std::string local_path_;
 };
 

@@ -15,7 +15,6 @@
 #include "exec/render_runner.hpp"
 #include "exec/run_description.hpp"
 #include "exec/store_frames.hpp"
-#include "store/s3_access.hpp"
 
 namespace sw::exec {
 
@@ -28,7 +27,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 // A temporary directory beside the output for the pieces of a run without a store; removed at
-// the end (or, after a crash, by a later run's remove_stale_temporaries).
+// the end (or, after a crash, by a later run's remove_stale_temporaries()).
 class PieceDir {
  public:
   explicit PieceDir(const std::string& output)
@@ -51,7 +50,6 @@ Prepared prepare(const std::string& input, const RunOptions& options) {
   std::int64_t segment_frames = options.segment_frames;
   if (!options.store.empty()) {
     const store::RunDescription description = run_description(run, options);
-    if (!store::is_s3_url(options.store)) remove_stale_temporaries(options.store, true);
     run.store = store::RunStore::open(options.store, description);
     const auto recorded =
         run.store->attrs().value("/exec/segment_frames"_json_pointer, nlohmann::json());

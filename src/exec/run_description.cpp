@@ -6,6 +6,7 @@
 
 #include "core/build_id.hpp"
 #include "core/error.hpp"
+#include "io/fingerprint.hpp"
 #include "motion/motion_params_json.hpp"
 #include "path/path_params_json.hpp"
 #include "store/fingerprint.hpp"
@@ -38,9 +39,9 @@ nlohmann::json input_description(const Prepared& run) {
   const VideoInfo& v = run.info;
   return {{"name", fs::path(run.input).filename().string()},
           {"path", run.input},
-          {"size", run.zarr_frames ? 0 : store::input_size(run.input)},
-          {"fingerprint", run.zarr_frames ? store::zarr_fingerprint(run.input)
-                                          : store::file_fingerprint(run.input)},
+          {"size", run.zarr_frames ? 0 : io::input_size(run.input)},
+          {"fingerprint",
+           run.zarr_frames ? store::zarr_fingerprint(run.input) : io::file_fingerprint(run.input)},
           {"kind", run.zarr_frames ? "zarr frames" : "video"},
           {"width", v.width},
           {"height", v.height},

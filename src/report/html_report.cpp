@@ -15,8 +15,7 @@
 #include "report/filled_area.hpp"
 #include "report/web_assets.hpp"
 #include "store/frame_array.hpp"
-#include "store/local_backend.hpp"
-#include "store/zarr_array.hpp"
+#include "store/run_store.hpp"
 
 namespace sw::report {
 
@@ -109,35 +108,6 @@ std::string jpeg_b64(const FrameView& frame, int width) {
   return base64(std::span(reinterpret_cast<const unsigned char*>(jpeg.data()), jpeg.size()));
 }
 
-// A (N, C) double array as rows, or an empty vector when the array does not exist.
-std::vector<double> read_doubles(const std::shared_ptr<store::Backend>& b, const std::string& name,
-                                 bool required, const std::string& location) {
-  if (!b->exists(name + "/.zarray")) {
-    if (required) throw Error(location, "has no '" + name + "' array (run `stillwater analyze`)");
-    return {};
-  }
-  return store::Array::open(b, name).read_all<double>();
-}
-
-// A per-frame flag or code array stored as |u1 or |b1; empty when the array does not exist.
-std::vector<std::uint8_t> read_bytes(const std::shared_ptr<store::Backend>& b,
-                                     const std::string& name) {
-  if (!b->exists(name + "/.zarray")) return {};
-  const store::Array array = store::Array::open(b, name);
-  if (array.meta().dtype == "|b1") {
-    std::vector<std::uint8_t> out;
-    for (bool v : array.read_all<bool>()) out.push_back(v ? 1 : 0);
-    return out;
-  }
-  return array.read_all<std::uint8_t>();
-}
-
-std::vector<path::Vec3> rows3(const std::vector<double>& v) {
-  std::vector<path::Vec3> out(v.size() / 3);
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = {v[3 * i], v[3 * i + 1], v[3 * i + 2]};
-  return out;
-}
-
 nlohmann::json vec3_json(const std::vector<path::Vec3>& rows) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : rows) out.push_back({r.x, r.y, r.a});
@@ -161,15 +131,10 @@ RunData run_data(const std::string& input, int width, int height, int analysis_w
   return run;
 }
 
-RunData load_run(const std::string& store_dir) {
-  if (store_dir.rfind("s3://", 0) == 0) {
-    throw Error(store_dir, "reports are made from local stores; copy the store first");
-  }
-  if (!std::filesystem::is_directory(store_dir)) throw Error(store_dir, "no such store");
-  const auto b = std::make_shared<store::LocalBackend>(store_dir);
+RunData load_run(const std::string& location) {
+  store::RunStore store = store::RunStore::open_existing(location);
   RunData run;
-  if (!b->exists(".zattrs")) throw Error(store_dir, "not a stillwater store (no .zattrs)");
-  run.attrs = store::read_attrs(*b, "");
+  run.attrs = store.attrs();
   const auto& input = run.attrs.value("input", nlohmann::json::object());
   run.input = input.value("path", std::string());
   const auto side_of = [](const nlohmann::json& j, const char* key, std::int64_t absent) {
@@ -184,7 +149,7 @@ RunData load_run(const std::string& store_dir) {
   const auto side = static_cast<int>(store::kMaxFrameSide);
   if (width < 1 || width > side || height < 1 || height > side || analysis_width < 1 ||
       analysis_width > side) {
-    throw Error(b->describe(".zattrs"),
+    throw Error(store.backend().describe(".zattrs"),
                 "invalid picture size (expected width, height and analysis_width from 1 to " +
                     std::to_string(side) + ", got " + std::to_string(width) + "x" +
                     std::to_string(height) + ", " + std::to_string(analysis_width) + ")");
@@ -196,44 +161,20 @@ RunData load_run(const std::string& store_dir) {
   run.lof_threshold = path_attrs.value("lof_threshold", 1.5);
   run.full_frame = path_attrs.value("crop", std::string()) == "fill";
 
-  const auto motion = read_doubles(b, "motion", true, store_dir);
-  const auto status = read_bytes(b, "status");
-  const auto scene = read_doubles(b, "scene_score", false, store_dir);
-  const std::size_t n = motion.size() / 3;
-  if (status.size() != n) throw Error(store_dir, "'status' and 'motion' disagree on frames");
-  run.motions.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    Motion& m = run.motions[i];
-    m.dx = motion[3 * i];
-    m.dy = motion[3 * i + 1];
-    m.da = motion[3 * i + 2];
-    m.status = static_cast<MotionStatus>(status[i]);
-    m.scene_score = scene.size() == n ? scene[i] : std::nan("");
-  }
+  run.motions = store.read_motions();
+  const auto n = static_cast<std::int64_t>(run.motions.size());
   path::PathResult& p = run.path;
-  p.trajectory = rows3(read_doubles(b, "trajectory", true, store_dir));
-  p.smoothed = rows3(read_doubles(b, "smoothed", true, store_dir));
-  p.lof = read_doubles(b, "lof", true, store_dir);
-  p.outlier = read_bytes(b, "outlier");
-  const auto corr = read_doubles(b, "correction", true, store_dir);
-  for (std::size_t i = 0; i + 3 < corr.size(); i += 4) {
-    p.correction.push_back({corr[i], corr[i + 1], corr[i + 2], corr[i + 3]});
-  }
+  p = store.read_path(n);
   // Scene cuts: the path stage's own array when the store has one, else found again from the
   // stored scene scores with the run's thresholds.
-  p.cut = read_bytes(b, "cut");
-  if (p.cut.size() != n) {
+  if (p.cut.empty()) {
     path::PathParams params;
     params.cut_threshold = path_attrs.value("cut_threshold", params.cut_threshold);
     params.cut_threshold_invalid =
         path_attrs.value("cut_threshold_invalid", params.cut_threshold_invalid);
     p.cut = path::detect_cuts(run.motions, params);
   }
-  for (std::size_t i = 1; i < n; ++i) p.invalid_pairs += run.motions[i].valid() ? 0 : 1;
-  if (p.trajectory.size() != n || p.smoothed.size() != n || p.lof.size() != n ||
-      p.outlier.size() != n || p.correction.size() != n) {
-    throw Error(store_dir, "its per-frame arrays disagree on the number of frames");
-  }
+  for (std::int64_t i = 1; i < n; ++i) p.invalid_pairs += run.motions[i].valid() ? 0 : 1;
   return run;
 }
 

@@ -41,9 +41,10 @@ RunData run_data(const std::string& input, int width, int height, int analysis_w
                  double lof_threshold, std::span<const Motion> motions,
                  const path::PathResult& path);
 
-// Reads a run store written by `stabilize --store` or `analyze` (a local directory). Throws
-// sw::Error naming the store when it has no analysis or no path yet.
-RunData load_run(const std::string& store_dir);
+// Reads a run store written by `stabilize --store` or `analyze` (a directory or an s3://
+// prefix) through store::RunStore. Throws sw::Error naming the store when it has no analysis
+// or no path yet.
+RunData load_run(const std::string& location);
 
 struct ReportOptions {
   std::string output_video;  // the stabilized video; without it no frames are shown

@@ -1,6 +1,10 @@
 #include "store/backend.hpp"
 
+#include <fstream>
+#include <iterator>
+
 #include "core/error.hpp"
+#include "core/temporary.hpp"
 
 namespace sw::store {
 
@@ -29,6 +33,33 @@ std::string join_key(std::string_view path, std::string_view name) {
   key += '/';
   key += name;
   return key;
+}
+
+std::optional<std::filesystem::path> Backend::file_path(const std::string&) const {
+  return std::nullopt;
+}
+
+void Backend::put_file(const std::string& key, const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw Error(file.string(), "cannot read");
+  const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw Error(file.string(), "cannot read");
+  put(key, bytes);
+}
+
+void Backend::get_file(const std::string& key, const std::filesystem::path& file) const {
+  const std::optional<Bytes> bytes = get(key);
+  if (!bytes) throw Error(describe(key), "no such key");
+  write_file_atomically(
+      file, std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+}
+
+bool Backend::empty() const {
+  return list("").empty();
+}
+
+std::shared_ptr<void> Backend::lock() {
+  return nullptr;
 }
 
 }  // namespace sw::store

@@ -6,12 +6,18 @@
 // store, so the Zarr code never touches files directly and an S3 backend can be added next to
 // LocalBackend without changing it.
 //
+// Besides byte values, a backend takes whole files (put_file/get_file): an encoded render piece
+// is written by the encoder into a file, not built in memory. A backend whose values are files
+// (a directory) says where (file_path), so such a file is written in place and never copied.
+//
 // Keys are relative, "/"-separated, with no empty, "." or ".." component (validate_key).
 // Every method must be safe to call from several threads at once, as long as no two threads
 // write the same key: the run store writes different chunks of one array in parallel.
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -38,6 +44,24 @@ class Backend {
   virtual void remove(const std::string& key) = 0;
   // Where key lives, for error messages ("/runs/a/motions/.zarray", "s3://bucket/...").
   virtual std::string describe(const std::string& key) const = 0;
+
+  // --- whole files (defaults go through get/put, holding the value in memory) ---
+  // Where key's value lives as a plain local file, when the backend keeps values as files;
+  // nullopt otherwise. A file written there by other code is the key's value once complete.
+  virtual std::optional<std::filesystem::path> file_path(const std::string& key) const;
+  // Stores the content of a local file under key (atomically, as put()).
+  virtual void put_file(const std::string& key, const std::filesystem::path& file);
+  // Writes key's value into a local file (replaced); throws sw::Error when there is no such key.
+  virtual void get_file(const std::string& key, const std::filesystem::path& file) const;
+
+  // --- a store as a whole ---
+  // True when nothing is stored at all (the backend's own bookkeeping, such as a lock file,
+  // does not count).
+  virtual bool empty() const;
+  // Holds the store for one writing process while the returned handle lives; throws
+  // sw::Error naming the store when another one holds it. Backends that cannot lock (S3 has
+  // no lock primitive) return null.
+  virtual std::shared_ptr<void> lock();
 };
 
 // Throws sw::Error unless key is a valid relative key (see above); subject names the store.

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/temporary.hpp"
+#include "store/store_lock.hpp"
 
 namespace sw::store {
 namespace fs = std::filesystem;
@@ -84,8 +85,23 @@ fs::path LocalBackend::path_of(const std::string& key) const {
   return path;
 }
 
-fs::path LocalBackend::file_path(const std::string& key) const {
+std::optional<fs::path> LocalBackend::file_path(const std::string& key) const {
   return path_of(key);
+}
+
+bool LocalBackend::empty() const {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root_, ec)) {
+    if (entry.path().filename() != kLockFileName) return false;
+  }
+  return true;
+}
+
+std::shared_ptr<void> LocalBackend::lock() {
+  auto lock = std::make_shared<StoreLock>(root_);
+  // Only the lock holder may decide that a temporary is stale (its writer is gone).
+  remove_stale_temporaries(root_, true);
+  return lock;
 }
 
 std::string LocalBackend::describe(const std::string& key) const {

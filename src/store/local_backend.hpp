@@ -30,11 +30,16 @@ class LocalBackend final : public Backend {
   std::vector<std::string> list(const std::string& prefix) const override;
   void remove(const std::string& key) override;
   std::string describe(const std::string& key) const override;
+  // Where key lives; checked as every key is: no component below the root may be a symbolic
+  // link (sw::Error otherwise). Never nullopt.
+  std::optional<std::filesystem::path> file_path(const std::string& key) const override;
+  // True when the root holds nothing but the lock file (a temporary counts: it is someone's).
+  bool empty() const override;
+  // A StoreLock on the root (store_lock.hpp), which is created if needed; then removes the
+  // temporaries dead processes left in the store (core/temporary.hpp).
+  std::shared_ptr<void> lock() override;
 
   const std::filesystem::path& root() const { return root_; }
-  // Where key lives, for a file written by other code (an encoded piece); checked as every
-  // key is: no component below the root may be a symbolic link (sw::Error otherwise).
-  std::filesystem::path file_path(const std::string& key) const;
 
  private:
   std::filesystem::path path_of(const std::string& key) const;

@@ -5,21 +5,17 @@
 //   trajectory, smoothed, lof, outlier, radius, correction   the path stage
 //   _progress/analysis/<k>              segment k's staged motions (one chunk: atomic)
 //   _progress/render/piece_<k>.mp4      segment k's encoded piece
-// The backend is a directory (LocalBackend) or an S3 prefix (S3Backend), chosen by the scheme.
+// The backend is whatever open_backend() made of the location; nothing here knows which.
 #include "store/run_store.hpp"
-
-#include <openssl/evp.h>
 
 #include <cstdio>
 #include <filesystem>
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/temporary.hpp"
 #include "core/trace.hpp"
-#include "store/local_backend.hpp"
-#include "store/s3_access.hpp"
-#include "store/s3_backend.hpp"
-#include "store/store_lock.hpp"
+#include "store/open_backend.hpp"
 #include "store/zarr_array.hpp"
 #include "store/zarr_meta.hpp"
 
@@ -97,55 +93,31 @@ std::string piece_key(std::int64_t segment) {
 
 }  // namespace
 
-std::string sha256_hex(std::span<const std::uint8_t> bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
-  std::string hex;
-  char two[3];
-  for (unsigned int i = 0; i < size; ++i) {
-    std::snprintf(two, sizeof two, "%02x", digest[i]);
-    hex += two;
-  }
-  return hex;
-}
-
 RunStore::RunStore(std::string location, std::shared_ptr<Backend> backend)
     : location_(std::move(location)), backend_(std::move(backend)) {}
 
 RunStore RunStore::open(const std::string& location, const RunDescription& run) {
-  namespace fs = std::filesystem;
-  std::shared_ptr<S3Backend> s3;
-  std::shared_ptr<LocalBackend> local;
-  std::shared_ptr<Backend> backend;
-  if (is_s3_url(location)) {
-    s3 = std::make_shared<S3Backend>(s3_client(), S3Url::parse(location));
-    backend = s3;
-  } else {
-    std::error_code ec;
-    if (fs::exists(location, ec) && !fs::is_directory(location, ec)) {
-      throw Error(location, "is not a directory (a store is a Zarr directory)");
-    }
-    local = std::make_shared<LocalBackend>(location);
-    backend = local;
+  return open(open_backend(location), location, run);
+}
+
+RunStore RunStore::open_existing(const std::string& location) {
+  RunStore store(location, open_backend(location));
+  if (!is_group(*store.backend_, "")) {
+    if (store.backend_->empty()) throw Error(location, "no such store");
+    throw Error(location, "is not a stillwater store (no .zgroup)");
   }
-  RunStore store(location, backend);
-  store.local_ = local;
+  return store;
+}
+
+RunStore RunStore::open(std::shared_ptr<Backend> backend, std::string location,
+                        const RunDescription& run) {
+  RunStore store(location, std::move(backend));
   // Before anything is read: another run may be rewriting what we would read.
-  if (local) store.lock_ = std::make_shared<StoreLock>(location);
+  store.lock_ = store.backend_->lock();
   store.compressor_ = run.compressor;
-  store.s3_ = s3;
   Backend& b = *store.backend_;
   if (!is_group(b, "")) {
-    std::error_code ec;
-    const auto holds_more_than_the_lock = [&] {
-      for (const auto& entry : fs::directory_iterator(location, ec)) {
-        if (entry.path().filename() != kLockFileName) return true;
-      }
-      return false;
-    };
-    const bool holds_anything = s3 ? !s3->empty() : holds_more_than_the_lock();
-    if (holds_anything) {
+    if (!b.empty()) {
       throw Error(
           location,
           "is not a stillwater store (no .zgroup) and not empty; refusing to write into it");
@@ -454,15 +426,15 @@ std::vector<Transform2D> RunStore::read_corrections(std::int64_t frames) const {
   return corrections;
 }
 
-std::vector<path::Vec3> RunStore::read_trajectory(std::int64_t frames) const {
-  if (!backend_->exists("trajectory/.zarray")) {
-    throw Error(location_, "has no trajectory array (run `stillwater analyze` first)");
+std::vector<path::Vec3> RunStore::read_rows3(const char* name, std::int64_t frames) const {
+  if (!backend_->exists(join_key(name, ".zarray"))) {
+    throw Error(location_,
+                std::string("has no ") + name + " array (run `stillwater analyze` first)");
   }
-  const Array array = Array::open(backend_, "trajectory");
+  const Array array = Array::open(backend_, name);
   const auto& shape = array.meta().shape;
   if (shape.size() != 2 || shape[1] != 3 || static_cast<std::int64_t>(shape[0]) != frames) {
-    throw Error(backend_->describe("trajectory"),
-                "expected shape (" + std::to_string(frames) + ", 3)");
+    throw Error(backend_->describe(name), "expected shape (" + std::to_string(frames) + ", 3)");
   }
   const std::vector<double> values = array.read_all<double>();
   std::vector<path::Vec3> rows(static_cast<std::size_t>(frames));
@@ -471,15 +443,64 @@ std::vector<path::Vec3> RunStore::read_trajectory(std::int64_t frames) const {
   return rows;
 }
 
-std::vector<std::uint8_t> RunStore::read_cuts(std::int64_t frames) const {
-  std::vector<std::uint8_t> cut(static_cast<std::size_t>(frames), 0);
-  if (!backend_->exists("cut/.zarray")) return cut;
-  const Array array = Array::open(backend_, "cut");
+std::vector<double> RunStore::read_column(const char* name, std::int64_t frames) const {
+  if (!backend_->exists(join_key(name, ".zarray"))) {
+    throw Error(location_,
+                std::string("has no ") + name + " array (run `stillwater analyze` first)");
+  }
+  const Array array = Array::open(backend_, name);
   const auto& shape = array.meta().shape;
   if (shape.size() != 1 || static_cast<std::int64_t>(shape[0]) != frames) {
-    throw Error(backend_->describe("cut"), "expected shape (" + std::to_string(frames) + ")");
+    throw Error(backend_->describe(name), "expected shape (" + std::to_string(frames) + ")");
   }
-  cut = array.read_all<std::uint8_t>();
+  return array.read_all<double>();
+}
+
+std::vector<std::uint8_t> RunStore::read_flags(const char* name, std::int64_t frames) const {
+  if (!backend_->exists(join_key(name, ".zarray"))) return {};
+  const Array array = Array::open(backend_, name);
+  const auto& shape = array.meta().shape;
+  if (shape.size() != 1 || static_cast<std::int64_t>(shape[0]) != frames) {
+    throw Error(backend_->describe(name), "expected shape (" + std::to_string(frames) + ")");
+  }
+  // Flags are |b1, codes |u1 (a user may have rewritten either as the other).
+  if (array.meta().dtype == "|b1") {
+    std::vector<std::uint8_t> out;
+    for (bool v : array.read_all<bool>()) out.push_back(v ? 1 : 0);
+    return out;
+  }
+  return array.read_all<std::uint8_t>();
+}
+
+std::vector<path::Vec3> RunStore::read_trajectory(std::int64_t frames) const {
+  return read_rows3("trajectory", frames);
+}
+
+path::PathResult RunStore::read_path(std::int64_t frames) const {
+  path::PathResult p;
+  p.trajectory = read_rows3("trajectory", frames);
+  p.smoothed = read_rows3("smoothed", frames);
+  p.lof = read_column("lof", frames);
+  p.outlier = read_flags("outlier", frames);
+  if (p.outlier.empty()) {
+    throw Error(location_, "has no outlier array (run `stillwater analyze` first)");
+  }
+  p.correction = read_corrections(frames);
+  p.cut = read_flags("cut", frames);
+  p.repeat = read_flags("repeat", frames);
+  if (backend_->exists("radius/.zarray")) {
+    const Array array = Array::open(backend_, "radius");
+    if (array.meta().shape != std::vector<std::uint64_t>{static_cast<std::uint64_t>(frames)}) {
+      throw Error(backend_->describe("radius"), "expected shape (" + std::to_string(frames) + ")");
+    }
+    for (std::int32_t r : array.read_all<std::int32_t>()) p.radius.push_back(r);
+  }
+  return p;
+}
+
+std::vector<std::uint8_t> RunStore::read_cuts(std::int64_t frames) const {
+  std::vector<std::uint8_t> cut = read_flags("cut", frames);
+  if (cut.empty()) cut.assign(static_cast<std::size_t>(frames), 0);
   return cut;
 }
 
@@ -502,37 +523,35 @@ class RunStore::ScratchDir {
 
 void RunStore::begin_render(const std::string& render_key) {
   reset_progress(kRenderProgress, render_key);
-  if (s3_) {
-    if (!piece_scratch_) piece_scratch_ = std::make_shared<ScratchDir>();
-  } else {
-    std::filesystem::create_directories(local_->file_path(kRenderProgress));
+  if (const auto dir = backend_->file_path(kRenderProgress)) {
+    std::filesystem::create_directories(*dir);
+  } else if (!piece_scratch_) {
+    piece_scratch_ = std::make_shared<ScratchDir>();
   }
 }
 
 std::string RunStore::piece_scratch_path(std::int64_t segment) const {
-  if (!s3_) return local_->file_path(piece_key(segment)).string();
+  if (const auto file = backend_->file_path(piece_key(segment))) return file->string();
   if (!piece_scratch_) throw Error(location_, "render pieces asked for before begin_render");
   return (piece_scratch_->path() / ("piece_" + segment_key(segment) + ".mp4")).string();
 }
 
 void RunStore::publish_piece(std::int64_t segment) {
-  if (!s3_) return;
+  if (backend_->file_path(piece_key(segment))) return;  // encoded in place
   trace::Span span("store", "upload piece " + std::to_string(segment));
-  s3_->client().put_file(s3_->url_of(piece_key(segment)), piece_scratch_path(segment));
+  backend_->put_file(piece_key(segment), piece_scratch_path(segment));
 }
 
 bool RunStore::piece_done(std::int64_t segment) const {
-  if (s3_) return s3_->exists(piece_key(segment));
-  std::error_code ec;
-  return std::filesystem::exists(piece_scratch_path(segment), ec);
+  return backend_->exists(piece_key(segment));
 }
 
 std::string RunStore::fetch_piece(std::int64_t segment) const {
   const std::string path = piece_scratch_path(segment);
   std::error_code ec;
-  if (s3_ && !std::filesystem::exists(path, ec)) {
+  if (!backend_->file_path(piece_key(segment)) && !std::filesystem::exists(path, ec)) {
     trace::Span span("store", "download piece " + std::to_string(segment));
-    s3_->client().get_to_file(s3_->url_of(piece_key(segment)), path);
+    backend_->get_file(piece_key(segment), path);
   }
   return path;
 }

@@ -15,7 +15,11 @@
 // .zattrs "complete" names it. The mark is removed before the arrays are (re)written and set
 // after their last chunk, so a run killed in between (a .zarray present, its chunk not yet)
 // measures or plans again instead of reading missing chunks as fill values.
-// Concurrency: a local store is locked for the lifetime of the RunStore (store_lock.hpp).
+// Concurrency: a store is locked for the lifetime of the RunStore when its backend can lock
+// (a directory: store_lock.hpp; S3 cannot).
+//
+// The store works on any Backend (store/backend.hpp); which one a location names is decided
+// in one place, store/open_backend.hpp.
 #pragma once
 
 #include <cstdint>
@@ -36,10 +40,6 @@ namespace sw::store {
 
 inline constexpr int kRunFormatVersion = 1;
 
-class LocalBackend;
-class StoreLock;
-class S3Backend;
-
 // What identifies a run. Each part is a JSON object of every parameter that affects it.
 struct RunDescription {
   nlohmann::json input;     // name, size, fingerprint, stream facts, stillwater version
@@ -52,10 +52,16 @@ struct RunDescription {
 
 class RunStore {
  public:
-  // Opens (or creates) the store at `location`, a directory or "s3://BUCKET/PREFIX" (through
-  // store::s3_client(), see s3_access.hpp), and checks it against `run` (see the resume rules
-  // above). Throws sw::Error(location, ...) when refused.
+  // Opens (or creates) the store at `location`, a directory or "s3://BUCKET/PREFIX" (see
+  // open_backend.hpp), and checks it against `run` (see the resume rules above). Throws
+  // sw::Error(location, ...) when refused.
   static RunStore open(const std::string& location, const RunDescription& run);
+  // The same on a given backend; `location` names it in messages.
+  static RunStore open(std::shared_ptr<Backend> backend, std::string location,
+                       const RunDescription& run);
+  // Opens an existing store to read it (the report): no lock, nothing written, no resume
+  // check. Throws sw::Error(location, ...) when there is no stillwater store there.
+  static RunStore open_existing(const std::string& location);
 
   const std::string& location() const { return location_; }
   const Compressor& compressor() const { return compressor_; }
@@ -92,15 +98,21 @@ class RunStore {
   // trajectory is missing or of the wrong shape.
   std::vector<path::Vec3> read_trajectory(std::int64_t frames) const;
   std::vector<std::uint8_t> read_cuts(std::int64_t frames) const;
+  // The path stage's arrays for `frames` frames as write_path wrote them: trajectory, smoothed,
+  // lof, outlier and correction (required), cut, radius and repeat (empty when the store has
+  // no such array). invalid_pairs is left 0. Throws sw::Error naming the store when a required
+  // array is missing or any array has another frame count.
+  path::PathResult read_path(std::int64_t frames) const;
 
   // --- render progress: one encoded piece per segment. `render_key` hashes everything the
   // output bytes depend on (render parameters, corrections, segment plan); pieces of another
   // key are discarded. A piece is encoded into a local file, piece_scratch_path(k), and
-  // publish_piece(k) makes it part of the store: in a local store the scratch path is the
-  // piece's place in the store (nothing to do); in an S3 store it is a file in a scratch
-  // directory (system temp dir, removed with the last copy of the RunStore) that is uploaded
-  // to _progress/render/piece_<k>.mp4. fetch_piece(k) gives a local file with the piece's
-  // bytes for assembly, downloading a piece a previous run published. ---
+  // publish_piece(k) makes it part of the store as _progress/render/piece_<k>.mp4: when the
+  // backend keeps values as files (Backend::file_path, a directory) the scratch path is the
+  // piece's place in the store (nothing to do); otherwise it is a file in a scratch directory
+  // (system temp dir, removed with the last copy of the RunStore) that put_file stores.
+  // fetch_piece(k) gives a local file with the piece's bytes for assembly, fetching a piece a
+  // previous run published. ---
   void begin_render(const std::string& render_key);
   std::string piece_scratch_path(std::int64_t segment) const;
   void publish_piece(std::int64_t segment);
@@ -113,19 +125,17 @@ class RunStore {
   void write_description(const RunDescription& run);
   void reset_progress(const std::string& group, const std::string& key);
   bool is_complete(const std::string& arrays) const;
+  std::vector<path::Vec3> read_rows3(const char* name, std::int64_t frames) const;
+  std::vector<double> read_column(const char* name, std::int64_t frames) const;
+  std::vector<std::uint8_t> read_flags(const char* name, std::int64_t frames) const;
   void mark_complete(const std::string& arrays, bool complete);
 
   std::string location_;
   std::shared_ptr<Backend> backend_;
-  std::shared_ptr<S3Backend> s3_;              // the same backend when on S3, else null
-  std::shared_ptr<LocalBackend> local_;        // the same backend when local, else null
-  std::shared_ptr<StoreLock> lock_;            // local stores: held while any copy lives
-  std::shared_ptr<ScratchDir> piece_scratch_;  // S3 stores: where pieces are encoded
+  std::shared_ptr<void> lock_;                 // Backend::lock(): held while any copy lives
+  std::shared_ptr<ScratchDir> piece_scratch_;  // backends without files: where pieces are encoded
   bool path_current_ = false;
   Compressor compressor_ = Compressor::blosc();
 };
-
-// SHA-256 of bytes, hex; used for render keys.
-std::string sha256_hex(std::span<const std::uint8_t> bytes);
 
 }  // namespace sw::store

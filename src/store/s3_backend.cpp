@@ -2,19 +2,19 @@
 
 namespace sw::store {
 
-S3Backend::S3Backend(std::shared_ptr<const S3Client> client, S3Url root)
+S3Backend::S3Backend(std::shared_ptr<const s3::S3Client> client, s3::S3Url root)
     : client_(std::move(client)), bucket_(std::move(root.bucket)), prefix_(std::move(root.key)) {
   while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
   if (!prefix_.empty()) prefix_ += '/';
 }
 
-S3Url S3Backend::url_of(const std::string& key) const {
-  validate_key(key, S3Url{bucket_, prefix_}.str());
+s3::S3Url S3Backend::url_of(const std::string& key) const {
+  validate_key(key, s3::S3Url{bucket_, prefix_}.str());
   return {bucket_, prefix_ + key};
 }
 
 std::string S3Backend::describe(const std::string& key) const {
-  return S3Url{bucket_, prefix_ + key}.str();
+  return s3::S3Url{bucket_, prefix_ + key}.str();
 }
 
 std::optional<Bytes> S3Backend::get(const std::string& key) const {
@@ -37,6 +37,14 @@ std::vector<std::string> S3Backend::list(const std::string& prefix) const {
 
 void S3Backend::remove(const std::string& key) {
   client_->remove(url_of(key));
+}
+
+void S3Backend::put_file(const std::string& key, const std::filesystem::path& file) {
+  client_->put_file(url_of(key), file);
+}
+
+void S3Backend::get_file(const std::string& key, const std::filesystem::path& file) const {
+  client_->get_to_file(url_of(key), file);
 }
 
 bool S3Backend::empty() const {

@@ -6,12 +6,13 @@
 
 #include <filesystem>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "e2e/cli.hpp"
 #include "e2e/store_util.hpp"
+#include "s3/s3_client.hpp"
 #include "s3/s3_server.hpp"
-#include "store/s3_client.hpp"
 #include "support/synthetic_clip.hpp"
 #include "support/temp_dir.hpp"
 
@@ -19,9 +20,9 @@ namespace sw::test {
 namespace {
 
 namespace fs = std::filesystem;
-using store::S3Client;
-using store::S3Config;
-using store::S3Url;
+using s3::S3Client;
+using s3::S3Config;
+using s3::S3Url;
 
 // A clip and a local --store run of it, made once for every test of the suite.
 struct LocalRun {
@@ -103,6 +104,20 @@ class S3Cli : public ::testing::TestWithParam<S3Server::Kind> {
   std::unique_ptr<S3Server> server;
   std::unique_ptr<S3Client> client;
 };
+
+// The per-frame numbers a report page carries (its <script id="sw-data"> JSON), without the
+// store's description (which names the store and the build).
+nlohmann::json report_numbers(const std::string& html_file) {
+  const std::string html = file_bytes(html_file);
+  const std::string open = "<script id=\"sw-data\" type=\"application/json\">";
+  const std::size_t begin = html.find(open);
+  if (begin == std::string::npos) return nullptr;
+  const std::size_t end = html.find("</script>", begin);
+  nlohmann::json data =
+      nlohmann::json::parse(html.substr(begin + open.size(), end - begin - open.size()));
+  data.erase("run");
+  return data;
+}
 
 void expect_same_arrays(const std::map<std::string, std::string>& got,
                         const std::map<std::string, std::string>& want) {
@@ -214,6 +229,48 @@ TEST_P(S3Cli, ZarrPythonReadsTheS3Store) {
       "print('ok', g['correction'].shape[0])\n";
   const std::string out = shell("/usr/bin/python3 - <<'PYEOF'\n" + script + "\nPYEOF");
   EXPECT_EQ(out, "ok 60\n");
+}
+
+// Every command that takes a store works on an s3:// one: analyze measures into the bucket,
+// render --replan plans again from the stored motions and renders, and report reads the
+// store back through RunStore: the page's per-frame numbers are those of the report of the
+// same run on a local directory.
+TEST_P(S3Cli, ReportOfS3StoreEqualsReportOfLocalStore) {
+  const LocalRun& local = local_run();
+  const std::string store = "s3://bucket/runs/rep";
+  const auto analyzed = stillwater({"analyze", local.input, "--store", store});
+  ASSERT_EQ(analyzed.exit_code, 0) << analyzed.err;
+  const auto rendered = stillwater(
+      {"render", local.input, "--store", store, "--replan", "-o", data.file("replan.mp4")});
+  ASSERT_EQ(rendered.exit_code, 0) << rendered.err;
+  EXPECT_TRUE(file_bytes(data.file("replan.mp4")) == file_bytes(local.output));
+
+  const std::vector<std::string> keys = client->list("bucket", "runs/rep/");
+  const auto from_s3 = run_stillwater(
+      {"report", store, "-o", data.file("s3.html"), "--s3-endpoint", server->endpoint(), "-q"});
+  ASSERT_EQ(from_s3.exit_code, 0) << from_s3.err;
+  const auto from_local =
+      run_stillwater({"report", local.store, "-o", data.file("local.html"), "-q"});
+  ASSERT_EQ(from_local.exit_code, 0) << from_local.err;
+
+  const nlohmann::json got = report_numbers(data.file("s3.html"));
+  const nlohmann::json want = report_numbers(data.file("local.html"));
+  ASSERT_TRUE(want.is_object());
+  EXPECT_EQ(want["frames"], 60);
+  for (const char* key : {"frames", "trajectory", "smoothed", "lof", "outlier", "invalid", "cuts",
+                          "zoom", "planned", "planned_cropping", "planned_border"}) {
+    EXPECT_FALSE(want[key].is_null()) << key;
+    EXPECT_EQ(got[key], want[key]) << key;
+  }
+  EXPECT_EQ(got["trajectory"].size(), 60u);
+  // The report only reads: the bucket holds the same keys as before.
+  EXPECT_EQ(client->list("bucket", "runs/rep/"), keys);
+
+  const auto missing =
+      run_stillwater({"report", "s3://bucket/runs/none", "-o", data.file("none.html"),
+                      "--s3-endpoint", server->endpoint(), "-q"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "stillwater: s3://bucket/runs/none: no such store\n");
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, S3Cli,

@@ -8,20 +8,19 @@
 #include <random>
 
 #include "core/error.hpp"
+#include "s3/s3_client.hpp"
+#include "s3/s3_response.hpp"
 #include "s3/s3_server.hpp"
-#include "store/s3_access.hpp"
 #include "store/s3_backend.hpp"
-#include "store/s3_client.hpp"
-#include "store/s3_response.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sw::test {
 namespace {
 
-using store::Bytes;
-using store::S3Client;
-using store::S3Config;
-using store::S3Url;
+using s3::Bytes;
+using s3::S3Client;
+using s3::S3Config;
+using s3::S3Url;
 
 Bytes random_bytes(std::size_t n, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
@@ -44,13 +43,13 @@ TEST(S3Xml, ExtractsValuesAndDecodesEntities) {
       "<ListBucketResult><KeyCount>2</KeyCount><Contents><Key>a&amp;b &lt;c&gt; &#233;&#x4e2d;"
       "</Key></Contents><Contents><Key>d/e</Key></Contents><IsTruncated>true</IsTruncated>"
       "<NextContinuationToken>t+/=</NextContinuationToken><Empty/></ListBucketResult>";
-  EXPECT_EQ(store::xml_values(xml, "Key"),
+  EXPECT_EQ(s3::xml_values(xml, "Key"),
             (std::vector<std::string>{"a&b <c> \xc3\xa9\xe4\xb8\xad", "d/e"}));
-  EXPECT_EQ(store::xml_values(xml, "KeyCount"), std::vector<std::string>{"2"});
-  EXPECT_EQ(store::xml_values(xml, "IsTruncated"), std::vector<std::string>{"true"});
-  EXPECT_EQ(store::xml_values(xml, "NextContinuationToken"), std::vector<std::string>{"t+/="});
-  EXPECT_EQ(store::xml_values(xml, "Empty"), std::vector<std::string>{""});
-  EXPECT_TRUE(store::xml_values(xml, "Missing").empty());
+  EXPECT_EQ(s3::xml_values(xml, "KeyCount"), std::vector<std::string>{"2"});
+  EXPECT_EQ(s3::xml_values(xml, "IsTruncated"), std::vector<std::string>{"true"});
+  EXPECT_EQ(s3::xml_values(xml, "NextContinuationToken"), std::vector<std::string>{"t+/="});
+  EXPECT_EQ(s3::xml_values(xml, "Empty"), std::vector<std::string>{""});
+  EXPECT_TRUE(s3::xml_values(xml, "Missing").empty());
 }
 
 TEST(S3Url, ParsesBucketAndKey) {
@@ -61,8 +60,8 @@ TEST(S3Url, ParsesBucketAndKey) {
   EXPECT_EQ(u.str(), "s3://bucket/runs/a");
   EXPECT_THROW(S3Url::parse("s3:///key"), Error);
   EXPECT_THROW(S3Url::parse("http://x/y"), Error);
-  EXPECT_EQ(store::uri_encode("a b/é~+", true), "a%20b/%C3%A9~%2B");
-  EXPECT_EQ(store::uri_encode("run1/", false), "run1%2F");
+  EXPECT_EQ(s3::uri_encode("a b/é~+", true), "a%20b/%C3%A9~%2B");
+  EXPECT_EQ(s3::uri_encode("run1/", false), "run1%2F");
 }
 
 // S3 keys are plain strings: "b/./x.mp4" is another object than "b/x.mp4" for S3 but the same

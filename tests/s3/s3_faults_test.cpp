@@ -14,17 +14,18 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "io/s3_source.hpp"
+#include "s3/s3_client.hpp"
 #include "s3/s3_server.hpp"
-#include "store/s3_access.hpp"
-#include "store/s3_client.hpp"
+#include "s3/shared_client.hpp"
 
 namespace sw::test {
 namespace {
 
-using store::Bytes;
-using store::S3Client;
-using store::S3Config;
-using store::S3Url;
+using s3::Bytes;
+using s3::S3Client;
+using s3::S3Config;
+using s3::S3Url;
 
 // Quick retries: the fault tests count requests, not wait for back-off.
 S3Config config_for(const S3Server& server) {
@@ -121,8 +122,8 @@ TEST(S3Faults, EndlessEmptyListingPagesFail) {
 // ByteSource: the first read fails, after one GET.
 TEST(S3Faults, RangedGetAnsweredWithWholeObjectFailsOnce) {
   Faulty f("ignore-range", 3u << 20);
-  store::configure_s3(config_for(*f.server));
-  auto source = store::s3_url_opener()("s3://bucket/obj");
+  s3::configure(config_for(*f.server));
+  auto source = io::s3_url_opener()("s3://bucket/obj");
   const long long before = f.requests();
   std::vector<std::uint8_t> buf(1u << 20);
   const std::string e = error_of([&] {
@@ -132,7 +133,7 @@ TEST(S3Faults, RangedGetAnsweredWithWholeObjectFailsOnce) {
   EXPECT_NE(e.find("Range"), std::string::npos) << e;
   EXPECT_NE(e.find("s3://bucket/obj"), std::string::npos) << e;
   EXPECT_EQ(f.requests() - before, 1);
-  store::configure_s3(S3Config{});
+  s3::configure(S3Config{});
 }
 
 class S3PartialReply : public ::testing::TestWithParam<std::string> {};

@@ -1,10 +1,10 @@
-// The parsing of S3 replies (store/s3_response.hpp) without a server: Content-Range, the check
+// The parsing of S3 replies (s3/s3_response.hpp) without a server: Content-Range, the check
 // of a 206 reply against the range asked for, ListObjectsV2 pages and server text sanitizing.
 #include <gtest/gtest.h>
 
-#include "store/s3_response.hpp"
+#include "s3/s3_response.hpp"
 
-namespace sw::store {
+namespace sw::s3 {
 namespace {
 
 TEST(S3Response, ParsesContentRange) {
@@ -67,4 +67,4 @@ TEST(S3Response, ServerTextLosesEscapesAndLength) {
 }
 
 }  // namespace
-}  // namespace sw::store
+}  // namespace sw::s3

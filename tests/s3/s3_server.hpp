@@ -30,7 +30,7 @@
 #include <string>
 #include <vector>
 
-#include "store/s3_client.hpp"
+#include "s3/s3_client.hpp"
 
 namespace sw::test {
 
@@ -165,8 +165,8 @@ class S3Server {
 };
 
 // A client's settings for this server: its endpoint and credentials, the rest as defaults.
-inline store::S3Config client_config(const S3Server& server) {
-  store::S3Config c;
+inline s3::S3Config client_config(const S3Server& server) {
+  s3::S3Config c;
   c.access_key = server.key();
   c.secret_key = server.secret();
   c.endpoint = server.endpoint();

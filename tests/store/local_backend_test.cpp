@@ -10,7 +10,10 @@
 
 #include <gtest/gtest.h>
 
+#include "core/error.hpp"
+#include "core/temporary.hpp"
 #include "store/local_backend.hpp"
+#include "store/store_lock.hpp"
 #include "support/temp_dir.hpp"
 
 namespace sw::store {
@@ -187,6 +190,94 @@ TEST(LocalBackend, ReadOnlyDirectoryIsAClearError) {
       root.string() + ": not writable (expected a writable directory, got: Permission denied)";
   EXPECT_EQ(*messages, (std::vector<std::string>{expected, expected}));
   EXPECT_TRUE(fs::is_empty(root));
+}
+
+// Whole files: a key's file is where the key lives (written in place by an encoder), put_file
+// and get_file carry a file's bytes in and out, and a missing key names itself.
+TEST(LocalBackend, WholeFilesLiveWhereTheKeyLives) {
+  test::TempDir dir("sw-store-backend");
+  LocalBackend b(dir.path() / "root");
+  EXPECT_EQ(b.file_path("_progress/render/piece_000001.mp4"),
+            dir.path() / "root" / "_progress" / "render" / "piece_000001.mp4");
+
+  const std::string content(300000, 'x');  // larger than any buffer a copy might use
+  std::ofstream(dir.file("in.bin"), std::ios::binary) << content << "end";
+  b.put_file("pieces/p.mp4", dir.file("in.bin"));
+  EXPECT_EQ(b.get("pieces/p.mp4"), bytes_of(content + "end"));
+  b.get_file("pieces/p.mp4", dir.file("out.bin"));
+  std::ifstream in(dir.file("out.bin"), std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), content + "end");
+
+  try {
+    b.get_file("pieces/none.mp4", dir.file("none.bin"));
+    ADD_FAILURE() << "a missing key was fetched";
+  } catch (const sw::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("pieces/none.mp4"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir.file("none.bin")));
+}
+
+// empty() is what decides whether a run may create a store in a directory: only the lock
+// file does not count; a value, a stray file or a temporary does.
+TEST(LocalBackend, EmptyCountsAnythingButTheLockFile) {
+  test::TempDir dir("sw-store-backend");
+  LocalBackend missing(dir.path() / "not-yet");
+  EXPECT_TRUE(missing.empty());
+  EXPECT_FALSE(fs::exists(dir.path() / "not-yet"));  // asking creates nothing
+
+  LocalBackend b(dir.path() / "root");
+  const auto lock = b.lock();
+  ASSERT_NE(lock, nullptr);
+  EXPECT_TRUE(fs::exists(dir.path() / "root" / kLockFileName));
+  EXPECT_TRUE(b.empty());
+  b.put("a", bytes_of("1"));
+  EXPECT_FALSE(b.empty());
+  b.remove("a");
+  EXPECT_TRUE(b.empty());
+  fs::create_directory(dir.path() / "root" / "notes");
+  EXPECT_FALSE(b.empty());
+}
+
+// One writer at a time: a second lock on the same directory fails with one line naming it,
+// and the first holder's lock is released with its handle.
+TEST(LocalBackend, LockIsExclusive) {
+  test::TempDir dir("sw-store-backend");
+  LocalBackend first(dir.path()), second(dir.path());
+  auto held = first.lock();
+  try {
+    second.lock();
+    ADD_FAILURE() << "two locks on one store";
+  } catch (const sw::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("store is in use by another run"), std::string::npos)
+        << e.what();
+  }
+  held.reset();
+  EXPECT_NE(second.lock(), nullptr);
+}
+
+// Taking the lock removes what a killed writer left (a marked temporary of a dead process):
+// only the lock holder can know that no live run is writing it.
+TEST(LocalBackend, LockRemovesTemporariesOfDeadWriters) {
+  test::TempDir dir("sw-store-backend");
+  LocalBackend b(dir.path());
+  b.put("arr/0.0", bytes_of("value"));
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    new TemporaryDir(dir.path() / "arr", "1.0");  // never destroyed: as if killed mid-put
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  const auto entries = [&] {
+    std::size_t n = 0;
+    for (const auto& e : fs::directory_iterator(dir.path() / "arr")) n += !e.path().empty();
+    return n;
+  };
+  ASSERT_EQ(entries(), 2u);  // the value and the dead writer's temporary
+  const auto lock = b.lock();
+  EXPECT_EQ(entries(), 1u);
+  EXPECT_EQ(b.get("arr/0.0"), bytes_of("value"));
 }
 
 }  // namespace

@@ -10,11 +10,10 @@
 //      would be signed and is wrong for XML).
 // Servers are not trusted: redirects are never followed, retries are bounded, a reply body is
 // kept only as far as it can be meant (a ranged GET's bytes, the start of an error), and
-// every server string is sanitized before it reaches a message (store/s3_response.hpp).
-#include "store/s3_client.hpp"
+// every server string is sanitized before it reaches a message (s3/s3_response.hpp).
+#include "s3/s3_client.hpp"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <chrono>
@@ -28,29 +27,17 @@
 
 #include "core/cancel.hpp"
 #include "core/error.hpp"
+#include "core/sha256.hpp"
 #include "core/trace.hpp"
-#include "store/s3_response.hpp"
+#include "s3/s3_response.hpp"
 
-namespace sw::store {
+namespace sw::s3 {
 
 namespace {
 
 constexpr std::string_view kScheme = "s3://";
 // Far more than a run store holds; a bound on what a listing may make us keep.
 constexpr std::size_t kMaxListedKeys = 10'000'000;
-
-std::string hex_sha256(const void* data, std::size_t size) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  EVP_Digest(data, size, digest, &n, EVP_sha256(), nullptr);
-  static const char* digits = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < n; ++i) {
-    hex += digits[digest[i] >> 4];
-    hex += digits[digest[i] & 15];
-  }
-  return hex;
-}
 
 std::string env(const char* name) {
   const char* value = std::getenv(name);
@@ -392,7 +379,7 @@ S3Client::Response S3Client::perform(const Request& request) const {
   const std::string url = object_url(object, request.query);
   const std::string sigv4 = "aws:amz:" + config_.region + ":s3";
   const std::string userpwd = config_.access_key + ":" + config_.secret_key;
-  const std::string payload_hash = hex_sha256(request.body.data(), request.body.size());
+  const std::string payload_hash = sha256_hex(request.body);
   const std::string method = request.method;
 
   double backoff = config_.first_backoff_s;
@@ -681,4 +668,4 @@ std::vector<std::string> S3Client::list(const std::string& bucket, const std::st
   return keys;
 }
 
-}  // namespace sw::store
+}  // namespace sw::s3

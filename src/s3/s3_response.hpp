@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace sw::store {
+namespace sw::s3 {
 
 // The text of every <tag>...</tag> element in xml, entities decoded (&amp; &lt; &gt; &quot;
 // &apos; &#N; &#xN;), in document order. Enough for S3's flat responses; no dependency.
@@ -50,4 +50,4 @@ std::string partial_reply_problem(const std::optional<ContentRange>& range, std:
 // are kept ("..." marks a cut).
 std::string sanitize_server_text(std::string_view text, std::size_t max_chars = 120);
 
-}  // namespace sw::store
+}  // namespace sw::s3

@@ -30,9 +30,9 @@
 #include <string_view>
 #include <vector>
 
-#include "store/backend.hpp"
+namespace sw::s3 {
 
-namespace sw::store {
+using Bytes = std::vector<std::uint8_t>;
 
 // "s3://bucket/key/prefix" -> {bucket, "key/prefix"}. The key may be empty ("s3://bucket").
 struct S3Url {
@@ -121,4 +121,4 @@ class S3Client {
 // as SigV4's canonical URI and query string require.
 std::string uri_encode(std::string_view text, bool keep_slash);
 
-}  // namespace sw::store
+}  // namespace sw::s3

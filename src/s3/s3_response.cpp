@@ -1,9 +1,9 @@
-#include "store/s3_response.hpp"
+#include "s3/s3_response.hpp"
 
 #include <cstdlib>
 #include <limits>
 
-namespace sw::store {
+namespace sw::s3 {
 
 namespace {
 
@@ -221,4 +221,4 @@ std::string sanitize_server_text(std::string_view text, std::size_t max_chars) {
   return out;
 }
 
-}  // namespace sw::store
+}  // namespace sw::s3
