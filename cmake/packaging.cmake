@@ -34,7 +34,7 @@ set(CPACK_PACKAGE_NAME stillwater)
 set(CPACK_PACKAGE_VENDOR stillwater)
 set(CPACK_PACKAGE_CONTACT "stillwater maintainers <stillwater@localhost>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "video stabilizer: reads a shaky video, writes a steady one")
-set(CPACK_PACKAGE_DESCRIPTION
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
   "stillwater analyses the camera motion of a video, smooths the camera path and renders a "
   "stabilized copy, keeping its audio, timing and metadata. It streams, splits the work into "
   "segments on threads or MPI ranks, and can keep its state in a Zarr store (local or S3).")
