@@ -82,7 +82,7 @@ CornerDetector::CornerDetector(const CornerParams& params) : params_(params) {
 }
 
 void CornerDetector::detect(const cv::Mat& image, std::vector<cv::Point2f>& corners,
-                            bool allow_simd) {
+                            [[maybe_unused]] bool allow_simd) {
   corners.clear();
   const int w = image.cols, h = image.rows;
   // The score (the smaller eigenvalue of the gradients' covariance over block_size^2, 3x3
