@@ -6,10 +6,12 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include <immintrin.h>
-
 #include "core/cpu.hpp"
 #include "core/error.hpp"
+
+#if SW_HAVE_AVX2
+#include <immintrin.h>
+#endif
 
 namespace sw::motion {
 
@@ -40,6 +42,7 @@ void local_maxima(const Rows& r, int y, int x, int w, float threshold,
   }
 }
 
+#if SW_HAVE_AVX2
 // The same test 8 pixels at a time (on a textured frame half the pixels pass the threshold,
 // so the scalar loop's branches mispredict); returns where the scalar loop takes over.
 __attribute__((target("avx2"))) int local_maxima_avx2(const Rows& r, int y, int w, float threshold,
@@ -62,6 +65,7 @@ __attribute__((target("avx2"))) int local_maxima_avx2(const Rows& r, int y, int 
   }
   return x;
 }
+#endif  // SW_HAVE_AVX2
 
 }  // namespace
 
@@ -78,7 +82,7 @@ CornerDetector::CornerDetector(const CornerParams& params) : params_(params) {
 }
 
 void CornerDetector::detect(const cv::Mat& image, std::vector<cv::Point2f>& corners,
-                            bool allow_simd) {
+                            [[maybe_unused]] bool allow_simd) {
   corners.clear();
   const int w = image.cols, h = image.rows;
   // The score (the smaller eigenvalue of the gradients' covariance over block_size^2, 3x3
@@ -91,8 +95,10 @@ void CornerDetector::detect(const cv::Mat& image, std::vector<cv::Point2f>& corn
   candidates_.clear();
   for (int y = 1; y + 1 < h; ++y) {
     const Rows rows{score_.ptr<float>(y - 1), score_.ptr<float>(y), score_.ptr<float>(y + 1)};
-    const int x =
-        allow_simd && has_avx2() ? local_maxima_avx2(rows, y, w, threshold, candidates_) : 1;
+    int x = 1;
+#if SW_HAVE_AVX2
+    if (allow_simd && has_avx2()) x = local_maxima_avx2(rows, y, w, threshold, candidates_);
+#endif
     local_maxima(rows, y, x, w, threshold, candidates_);
   }
 

@@ -1,7 +1,5 @@
 #include "render/bilinear.hpp"
 
-#include <immintrin.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -9,6 +7,10 @@
 
 #include "core/cpu.hpp"
 #include "render/warp.hpp"
+
+#if SW_HAVE_AVX2
+#include <immintrin.h>
+#endif
 
 namespace sw::render {
 
@@ -149,6 +151,7 @@ void row_inside(const PlaneView& src, std::uint8_t* out, int first, int last,
   }
 }
 
+#if SW_HAVE_AVX2
 // Whole 8-pixel blocks with every tap inside and 2 bytes of slack to the right (a gathered
 // lane loads 4 bytes at its tap). The same integers as blend(), 8 lanes at a time: each
 // lane's two taps of a row sit as 16-bit pairs, so one madd gives p0 (256 - wx) + p1 wx, and
@@ -223,6 +226,7 @@ __attribute__((target("avx2"))) int row_inside_avx2(const PlaneView& src, std::u
   }
   return x;
 }
+#endif  // SW_HAVE_AVX2
 
 }  // namespace
 
@@ -232,7 +236,7 @@ void warp_plane_bilinear(const PlaneView& src, const MutablePlaneView& dst,
   const auto& m = map.m;
   const std::int64_t step_x = std::llround(m[0] * kOne32);
   const std::int64_t step_y = std::llround(m[3] * kOne32);
-  const bool simd = allow_simd && has_avx2();
+  [[maybe_unused]] const bool simd = allow_simd && has_avx2();  // unused without SW_HAVE_AVX2
   for (int y = 0; y < dst.height; ++y) {
     const RowCoordinate fx(std::llround((m[1] * y + m[2]) * kOne32) + kHalfWeightStep, step_x);
     const RowCoordinate fy(std::llround((m[4] * y + m[5]) * kOne32) + kHalfWeightStep, step_y);
@@ -240,6 +244,7 @@ void warp_plane_bilinear(const PlaneView& src, const MutablePlaneView& dst,
     const Span inside = inside_span(fx, fy, dst.width, src, 0);
     row_checked(src, out, 0, inside.first, fx, fy, border, fill);
     int x = inside.first;
+#if SW_HAVE_AVX2
     if (simd) {
       const Span wide = inside_span(fx, fy, dst.width, src, 2);
       if (wide.first < wide.last && wide.first >= inside.first && wide.last <= inside.last) {
@@ -247,6 +252,7 @@ void warp_plane_bilinear(const PlaneView& src, const MutablePlaneView& dst,
         x = row_inside_avx2(src, out, wide.first, wide.last, fx, fy);
       }
     }
+#endif
     row_inside(src, out, x, inside.last, fx, fy);
     row_checked(src, out, inside.last, dst.width, fx, fy, border, fill);
   }
