@@ -24,7 +24,7 @@ TEST(PathParamsJson, EveryFieldRoundTrips) {
   EXPECT_EQ(j["outliers"], "recipe");
   EXPECT_EQ(j["l1"]["w3"], 123.0);
   EXPECT_EQ(j.size(), 17u);
-  EXPECT_EQ(j["l1"].size(), 10u);
+  EXPECT_EQ(j["l1"].size(), 12u);
   const PathParams back = from_json_fields<PathParams>(j, "test");
   EXPECT_EQ(to_json_fields(back), j);
   EXPECT_EQ(back.smoother, SmootherKind::gauss);
