@@ -28,9 +28,10 @@ namespace sw::exec {
 struct AnalysisRun {
   SourceFactory make_source;
   // What make_source reads, so that another process can make the same sources
-  // (exec/job_codec.hpp): the input, the run's frame index and the reader options.
+  // (exec/job_codec.hpp): the input and its kind (exec/input_kind.hpp), the run's frame index
+  // and the reader options.
   std::string input;
-  bool zarr_frames = false;
+  std::string input_kind;
   const FrameIndex* index = nullptr;
   io::ReaderOptions reader;
   int width = 0;  // coded frame size

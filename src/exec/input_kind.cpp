@@ -1,46 +1,38 @@
 #include "exec/input_kind.hpp"
 
-#include <filesystem>
+#include <array>
+#include <string_view>
 
-#include "core/trace.hpp"
-#include "exec/video_source.hpp"
-#include "io/frame_index.hpp"
-#include "store/frame_array.hpp"
+#include "core/error.hpp"
 
 namespace sw::exec {
 
-namespace fs = std::filesystem;
+namespace {
 
-void open_input(const std::string& input, Prepared& run, StopToken stop) {
-  run.input = input;
-  run.zarr_frames = is_zarr_frames(input);
-  if (run.zarr_frames) {
-    store::ZarrFrameSource frames{fs::path(input)};
-    run.info.path = input;
-    run.info.width = frames.width();
-    run.info.height = frames.height();
-    run.info.pix_fmt = "rgb24";
-    run.info.codec = "zarr";
-    run.index = frames.frame_index();
-    run.info.time_base = run.index.time_base;
-    run.info.avg_frame_rate = frames.fps();
-    run.info.frame_count = static_cast<std::int64_t>(run.index.size());
-  } else {
-    // Opening a reader first gives the precise error for a bad file (and decodes frame 0).
-    trace::Span span("demux", "scan " + fs::path(input).filename().string());
-    io::ReaderOptions probe_options;
-    probe_options.stop = stop;
-    const io::VideoReader probe(input, probe_options);
-    run.info = probe.info();
-    run.warnings = probe.warnings();
-    run.index = io::scan_frames(input, stop);
-    span.add_frames(static_cast<std::int64_t>(run.index.size()));
-  }
+struct Kind {
+  std::string_view name;                   // Input::kind()
+  bool (*reads)(const std::string& path);  // null: the fallback (checked last)
+  std::unique_ptr<Input> (*make)(const std::string& path);
+};
+
+// Tried in order; the first whose `reads` accepts the path wins.
+const std::array<Kind, 2> kKinds = {{
+    {"zarr frames", is_zarr_frames, make_zarr_frames_input},
+    {"video", nullptr, make_video_input},
+}};
+
+}  // namespace
+
+std::unique_ptr<Input> input_for(const std::string& path) {
+  for (const Kind& k : kKinds)
+    if (!k.reads || k.reads(path)) return k.make(path);
+  return make_video_input(path);
 }
 
-SourceFactory analysis_sources(const Prepared& run, const io::ReaderOptions& reader) {
-  return run.zarr_frames ? zarr_source_factory(run.input)
-                         : video_source_factory(run.input, run.index, reader);
+std::unique_ptr<Input> input_of_kind(const std::string& kind, const std::string& path) {
+  for (const Kind& k : kKinds)
+    if (k.name == kind) return k.make(path);
+  throw Error("job", "unknown input kind '" + kind + "'");
 }
 
 }  // namespace sw::exec

@@ -1,21 +1,25 @@
-// The one place that tells a run's input kinds apart: a video file (or s3:// object) or a Zarr
-// frames array (store/frame_array.hpp). Opening and scanning it, and making its segment
-// sources, switch on Prepared::zarr_frames here and nowhere else in the pipeline.
+// The one place that chooses an Input (exec/input.hpp) for a path, and the one that rebuilds
+// it from a kind name on another rank. Each kind's file provides its maker below.
 #pragma once
 
+#include <memory>
 #include <string>
 
-#include "exec/run.hpp"
-#include "exec/segment_source.hpp"
-#include "io/video_reader.hpp"
+#include "exec/input.hpp"
 
 namespace sw::exec {
 
-// Fills run.input, zarr_frames, info, index and warnings: a video is probed (the precise error
-// for a bad file) and its frame index scanned without decoding (until `stop`).
-void open_input(const std::string& input, Prepared& run, StopToken stop);
+// The input `path` is: a Zarr frames array (a directory holding .zarray), else a video file
+// or s3:// object. Opens nothing expensive; Input::scan() does.
+std::unique_ptr<Input> input_for(const std::string& path);
 
-// The analysis pass's segment sources.
-SourceFactory analysis_sources(const Prepared& run, const io::ReaderOptions& reader);
+// The input of kind `kind` (Input::kind()) at `path`, as a job names it; throws
+// sw::Error("job", ...) for a kind this build does not know.
+std::unique_ptr<Input> input_of_kind(const std::string& kind, const std::string& path);
+
+// The kinds (video_input.cpp, zarr_frames_input.cpp).
+std::unique_ptr<Input> make_video_input(const std::string& path);
+bool is_zarr_frames(const std::string& path);  // a directory holding a .zarray file
+std::unique_ptr<Input> make_zarr_frames_input(const std::string& path);
 
 }  // namespace sw::exec

@@ -2,7 +2,7 @@
 
 #include "core/build_id.hpp"
 #include "core/error.hpp"
-#include "exec/video_source.hpp"
+#include "exec/input_kind.hpp"
 
 namespace sw::exec {
 
@@ -25,7 +25,7 @@ JobMessage common(const char* kind, const std::string& input, const FrameIndex& 
 std::string encode_job(const AnalysisRun& run, const SegmentPlan& plan) {
   if (!run.index) throw Error("job", "the analysis run has no frame index");
   JobMessage m = common("analysis", run.input, *run.index, plan, run.threads);
-  m.zarr_frames = run.zarr_frames;
+  m.input_kind = run.input_kind;
   m.width = run.width;
   m.height = run.height;
   m.motion = run.motion;
@@ -57,14 +57,13 @@ JobMessage decode_job(std::string_view bytes) {
 AnalysisRun analysis_run_of(const JobMessage& m, StopToken stop) {
   AnalysisRun run;
   run.input = m.input;
-  run.zarr_frames = m.zarr_frames;
+  run.input_kind = m.input_kind;
   run.index = &m.index;
   run.reader = m.reader;
   run.reader.stop = stop;
   run.stop = stop;
   run.motion = m.motion;
-  run.make_source = run.zarr_frames ? zarr_source_factory(m.input)
-                                    : video_source_factory(m.input, m.index, run.reader);
+  run.make_source = input_of_kind(m.input_kind, m.input)->segment_sources(m.index, run.reader);
   run.width = m.width;
   run.height = m.height;
   run.threads = m.threads;

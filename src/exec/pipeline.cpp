@@ -42,7 +42,12 @@ class PieceDir {
 
 Prepared prepare(const std::string& input, const RunOptions& options) {
   Prepared run;
-  open_input(input, run, options.stop);
+  run.input = input;
+  run.source = input_for(input);
+  InputScan scan = run.source->scan(options.stop);
+  run.info = std::move(scan.info);
+  run.index = std::move(scan.index);
+  run.warnings = std::move(scan.warnings);
   if (run.index.size() < 2) {
     throw Error(input, "has only " + std::to_string(run.index.size()) +
                            " video frame; stabilization needs at least 2");
@@ -79,9 +84,9 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
   io::ReaderOptions reader_options;
   reader_options.skip_loop_filter = !options.analysis_deblock;
   reader_options.stop = options.stop;
-  job.make_source = analysis_sources(run, reader_options);
+  job.make_source = run.source->segment_sources(run.index, reader_options);
   job.input = run.input;
-  job.zarr_frames = run.zarr_frames;
+  job.input_kind = run.source->kind();
   job.index = &run.index;
   job.reader = reader_options;
   job.width = run.info.width;
@@ -132,8 +137,8 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
                      std::span<const Transform2D> corrections, const FillPath& fill,
                      const std::string& output, const ProgressFn& progress) {
   const auto start = std::chrono::steady_clock::now();
-  if (run.zarr_frames) {
-    throw Error(run.input, "is a Zarr frames array (luma only here); render needs the video");
+  if (const std::string why = run.source->cannot_render(); !why.empty()) {
+    throw Error(run.input, why);
   }
   const OutputFile out_file(output);
   const std::string& local_output = out_file.local_path();

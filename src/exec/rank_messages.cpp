@@ -194,7 +194,7 @@ std::string encode_job_message(const JobMessage& m) {
       {"plan",
        {{"frame_count", m.plan.frame_count}, {"target", m.plan.target}, {"segments", segments}}}};
   if (m.kind == "analysis") {
-    j["zarr_frames"] = m.zarr_frames;
+    j["input_kind"] = m.input_kind;
     j["width"] = m.width;
     j["height"] = m.height;
     j["motion"] = to_json_fields(m.motion);
@@ -222,9 +222,7 @@ JobMessage decode_job_message(std::string_view bytes) {
   m.plan = decode_plan(field(j, "plan", "job"), static_cast<std::int64_t>(m.index.size()));
   try {
     if (m.kind == "analysis") {
-      const json& zarr = field(j, "zarr_frames", "job");
-      if (!zarr.is_boolean()) malformed("job", "zarr_frames is not a flag");
-      m.zarr_frames = zarr.get<bool>();
+      m.input_kind = text(j, "input_kind", "job");
       m.width = static_cast<int>(integer_in(j, "width", 1, 65536, "job"));
       m.height = static_cast<int>(integer_in(j, "height", 1, 65536, "job"));
       m.motion = from_json_fields<motion::MotionParams>(field(j, "motion", "job"), "job");

@@ -40,7 +40,7 @@ struct JobMessage {
   FrameIndex index;
   SegmentPlan plan;
   // analysis
-  bool zarr_frames = false;
+  std::string input_kind;  // Input::kind() (exec/input.hpp)
   int width = 0;
   int height = 0;
   motion::MotionParams motion;

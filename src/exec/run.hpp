@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -12,6 +13,7 @@
 #include "core/cancel.hpp"
 #include "core/names.hpp"
 #include "core/types.hpp"
+#include "exec/input.hpp"
 #include "exec/segment_plan.hpp"
 #include "exec/segment_queue.hpp"
 #include "io/encode_options.hpp"
@@ -68,10 +70,10 @@ struct RunOptions {
 // A run's input, opened and scanned.
 struct Prepared {
   std::string input;
+  std::shared_ptr<const Input> source;  // what `input` is (exec/input_kind.hpp chose it)
   VideoInfo info;
   FrameIndex index;
   SegmentPlan plan;
-  bool zarr_frames = false;              // the input is a Zarr frames array
   std::optional<store::RunStore> store;  // when RunOptions::store is set
   std::vector<std::string> warnings;
 };

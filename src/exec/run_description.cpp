@@ -6,10 +6,8 @@
 
 #include "core/build_id.hpp"
 #include "core/error.hpp"
-#include "io/fingerprint.hpp"
 #include "motion/motion_params_json.hpp"
 #include "path/path_params_json.hpp"
-#include "store/fingerprint.hpp"
 
 namespace sw::exec {
 
@@ -39,10 +37,9 @@ nlohmann::json input_description(const Prepared& run) {
   const VideoInfo& v = run.info;
   return {{"name", fs::path(run.input).filename().string()},
           {"path", run.input},
-          {"size", run.zarr_frames ? 0 : io::input_size(run.input)},
-          {"fingerprint",
-           run.zarr_frames ? store::zarr_fingerprint(run.input) : io::file_fingerprint(run.input)},
-          {"kind", run.zarr_frames ? "zarr frames" : "video"},
+          {"size", run.source->size()},
+          {"fingerprint", run.source->fingerprint()},
+          {"kind", run.source->kind()},
           {"width", v.width},
           {"height", v.height},
           {"pix_fmt", v.pix_fmt},

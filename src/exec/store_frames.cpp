@@ -25,8 +25,8 @@ std::unique_ptr<store::FrameArrayWriter> keep_frames(Prepared& run, const RunOpt
                     static_cast<std::size_t>(p.stride));
     };
   } else {
-    if (run.zarr_frames)
-      throw Error(run.input, "is already a frames array; --store-frames rgb would copy it");
+    if (const std::string why = run.source->cannot_store_rgb(); !why.empty())
+      throw Error(run.input, why);
     frames = std::make_unique<store::FrameArrayWriter>(
         run.store->backend_ptr(), "frames", store::FrameLayout::rgb, n, run.info.width,
         run.info.height, run.store->compressor(), fps);

@@ -65,6 +65,7 @@ TEST(RankMessages, RenderJobRoundTrips) {
 TEST(RankMessages, AnalysisJobCarriesTheWholeParameterStructs) {
   JobMessage m = render_job();
   m.kind = "analysis";
+  m.input_kind = "zarr frames";
   m.width = 64;
   m.height = 48;
   m.motion.max_corners = 77;
@@ -74,6 +75,7 @@ TEST(RankMessages, AnalysisJobCarriesTheWholeParameterStructs) {
   m.reader.convert_to_8bit_yuv = true;
   m.reader.index = &m.index;
   const JobMessage d = decode_job_message(encode_job_message(m));
+  EXPECT_EQ(d.input_kind, "zarr frames");
   EXPECT_EQ(d.motion.max_corners, 77);
   EXPECT_EQ(d.motion.ransac_threshold_px, 2.25);
   EXPECT_EQ(d.reader.decoder_threads, 3);
@@ -209,6 +211,7 @@ TEST(RankMessages, FuzzSeeds) {
   write("job_render", 0, encode_job_message(render));
   JobMessage analysis = render_job();
   analysis.kind = "analysis";
+  analysis.input_kind = "video";
   analysis.width = 320;
   analysis.height = 240;
   write("job_analysis", 0, encode_job_message(analysis));
