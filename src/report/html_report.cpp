@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "core/markup.hpp"
 #include "core/temporary.hpp"
 #include "io/jpeg.hpp"
 #include "io/video_reader.hpp"
@@ -29,29 +30,6 @@ std::string asset(const unsigned char* data, std::size_t size) {
   for (std::size_t p = s.find("</script"); p != std::string::npos; p = s.find("</script", p))
     s.replace(p, 2, "<\\/");
   return s;
-}
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // JSON text that is inert inside a <script> element: '<', '>' and '&' (which could close the
@@ -281,12 +259,12 @@ std::string render_html(const RunData& run, const Summary& planned,
   h.reserve(json.size() + 80000);
   h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  h += "<title>stillwater report: " + html_escape(name) + "</title>\n<style>\n";
+  h += "<title>stillwater report: " + escape_markup(name) + "</title>\n<style>\n";
   h += asset(assets::kUplotCss, sizeof assets::kUplotCss);
   h += "\n</style>\n<style>\n";
   h += asset(assets::kReportCss, sizeof assets::kReportCss);
   h += "\n</style>\n</head>\n<body data-ok=\"0\">\n<header>\n<h1>stillwater report: ";
-  h += html_escape(name) + "</h1>\n<p>" + html_escape(facts) + "</p>\n</header>\n<main>\n";
+  h += escape_markup(name) + "</h1>\n<p>" + escape_markup(facts) + "</p>\n</header>\n<main>\n";
   h += "<section><h2>Metrics</h2><p class=\"note\">Stability score: low-frequency share of the "
        "frame-to-frame motion's spectrum (Liu et al., SIGGRAPH 2013), 1 = smooth. Residual "
        "jitter: the path minus its own 31-frame moving average, RMS. Cropping ratio: output → "

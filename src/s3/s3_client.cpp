@@ -27,6 +27,7 @@
 
 #include "core/cancel.hpp"
 #include "core/error.hpp"
+#include "core/markup.hpp"
 #include "core/sha256.hpp"
 #include "core/trace.hpp"
 #include "s3/s3_response.hpp"
@@ -154,32 +155,6 @@ std::string transfer_problem(CURLcode rc, const char* detail) {
 // A part number and upload id, as a canonical query string (keys sorted).
 std::string part_query(int part, const std::string& upload_id) {
   return "partNumber=" + std::to_string(part) + "&uploadId=" + uri_encode(upload_id, false);
-}
-
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -586,7 +561,7 @@ void S3Client::put_multipart(
       const Response sent = perform(part);
       if (sent.status != 200) throw_http(object, sent);
       parts += "<Part><PartNumber>" + std::to_string(number) + "</PartNumber><ETag>" +
-               xml_escape(sent.etag) + "</ETag></Part>";
+               escape_markup(sent.etag) + "</ETag></Part>";
     }
     parts += "</CompleteMultipartUpload>";
     Request complete;
