@@ -26,10 +26,10 @@
 // a diver's clip (06, score 0.72 as filmed) its shake at window 1 while 1.1 made it 0.88, and
 // gave the wildest clips a window that still left most of their shake; over a share of the
 // largest window's score (not of its gain), which gave a wilder shake a smaller window once
-// even the largest could do little with it; and over "the
-// smallest window that removes 90 % of the high-frequency motion the largest removes", which
-// gave clip 04 a larger window and a lower measured score (0.30 against 0.50), because the
-// score is a share, and a path held stiller also loses the low band the score rewards.
+// even the largest could do little with it; and over "the smallest window that removes 90 %
+// of the high-frequency motion the largest removes", which gave clip 04 a larger window and a
+// lower measured score (0.30 against 0.50), because the score is a share, and a path held
+// stiller also loses the low band the score rewards.
 //
 // The score mostly rises with the window, so the window is found by bisection on
 // [1, max_zoom]: the max_zoom solve sets the target, window 1 is free (the camera), then
