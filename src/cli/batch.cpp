@@ -68,21 +68,25 @@ std::string batch_directory(const std::string& option, const std::string& dir,
   const bool slash = dir.ends_with('/');
   if (is_s3(dir)) {
     if (!slash && must_look_like_dir)
-      throw Error(option,
-                  "with several inputs, expected an s3:// prefix ending with '/', got " + dir,
-                  ExitCode::usage);
+      throw Error(
+          option,
+          "with several inputs or a directory, expected an s3:// prefix ending with '/', got " +
+              dir,
+          ExitCode::usage);
     return slash ? dir : dir + "/";
   }
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::is_directory(dir, ec))
-      throw Error(option, "with several inputs, expected a directory, got the file " + dir,
+      throw Error(option,
+                  "with several inputs or a directory, expected a directory, got the file " + dir,
                   ExitCode::usage);
   } else if (must_look_like_dir && !slash) {
-    throw Error(option,
-                "with several inputs, expected a directory: an existing one, or end " + dir +
-                    " with '/' to create it",
-                ExitCode::usage);
+    throw Error(
+        option,
+        "with several inputs or a directory, expected a directory: an existing one, or end " + dir +
+            " with '/' to create it",
+        ExitCode::usage);
   }
   return dir;
 }

@@ -113,7 +113,8 @@ FileSummary stabilize_file(const Args& args, const exec::RunOptions& options,
 int stabilize_batch(const Args& args, const std::string& output) {
   for (const char* single : {"--report", "--path-csv"}) {
     if (args.given(single))
-      throw Error(single, "writes one file per run: not with several inputs", ExitCode::usage);
+      throw Error(single, "writes one file per run: not with several inputs or a directory",
+                  ExitCode::usage);
   }
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
