@@ -159,7 +159,10 @@ int cmd_stabilize(std::span<char* const> argv) {
     if (output.empty()) throw Error("stabilize", "missing -o DIR/ (see --help)", ExitCode::usage);
     return stabilize_batch(args, output);
   }
-  const std::string input = single_positional(args, "stabilize", "input file");
+  if (args.positional.empty())
+    throw Error("stabilize", "expected an input file, several, or a directory (see --help)",
+                ExitCode::usage);
+  const std::string input = args.positional[0];
   if (output.empty()) throw Error("stabilize", "missing -o OUT (see --help)", ExitCode::usage);
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
