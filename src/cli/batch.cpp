@@ -1,6 +1,7 @@
 #include "cli/batch.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -46,10 +47,12 @@ bool is_input_directory(const std::string& name) {
 // The directory's videos, sorted by name (byte order, the same on every machine).
 std::vector<std::string> videos_in(const std::string& dir) {
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    std::error_code ec;
-    if (entry.is_regular_file(ec) && has_video_extension(entry.path())) files.push_back(entry);
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->is_regular_file(type_ec) && has_video_extension(it->path())) files.push_back(*it);
   }
+  if (ec) throw Error(dir, "cannot list the directory (" + ec.message() + ")");
   if (files.empty())
     throw Error(dir, "no video file in this directory (extensions, any case: " +
                          video_extensions_text() + ")");
