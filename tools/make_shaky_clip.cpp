@@ -74,6 +74,9 @@ const std::vector<Option>& options() {
       {"--pan", Kind::real, "steady pan, px per frame in x (a quarter of it in y)", -100, 100,
        [](Settings& s, double v, const std::string&) { s.spec.pan_px_per_frame = v; },
        [](const Settings& s) { return num(s.spec.pan_px_per_frame); }},
+      {"--roll-drift", Kind::real, "steady roll from first to last frame, degrees", -90, 90,
+       [](Settings& s, double v, const std::string&) { s.spec.roll_drift_deg = v; },
+       [](const Settings& s) { return num(s.spec.roll_drift_deg); }},
       {"--seed", Kind::integer, "random seed (path, texture, timing)", 0, 9007199254740992.0,
        [](Settings& s, double v, const std::string&) {
          s.spec.seed = static_cast<std::uint64_t>(v);

@@ -26,6 +26,13 @@ double parse_number(const std::string& option, const std::string& value) {
   return number;
 }
 
+bool is_number(const std::string& word) {
+  double number = 0;
+  const char* end = word.data() + word.size();
+  auto [ptr, ec] = std::from_chars(word.data(), end, number);
+  return ec == std::errc() && ptr == end;
+}
+
 void validate(const Option& option, const std::string& value) {
   if (!option.choices.empty()) {
     if (std::find(option.choices.begin(), option.choices.end(), value) == option.choices.end()) {
@@ -119,6 +126,11 @@ Args parse_args(std::span<char* const> argv, std::span<const Option> table) {
       if (has_inline_value) throw usage_error(option->name, "takes no value");
       args.values_[option->name] = "1";
       continue;
+    }
+    if (!has_inline_value && !option->implicit_value.empty()) {
+      const bool number_follows = i + 1 < argv.size() && is_number(argv[i + 1]);
+      value = number_follows ? argv[++i] : option->implicit_value;
+      has_inline_value = true;
     }
     if (!has_inline_value) {
       if (i + 1 >= argv.size())

@@ -21,6 +21,9 @@ struct Option {
   double max = 0;
   std::vector<std::string> choices;  // named values, checked when non-empty
   char short_name = 0;               // e.g. 'o' for -o
+  // Non-empty: the value may be left out (`--horizon-lock` alone means this one); a value is
+  // then taken from the next word only when that word is a number, or after '='.
+  std::string implicit_value = {};
 };
 
 // Table builders, so each row reads as what it is.
@@ -54,6 +57,14 @@ inline Option choice_option(std::string name, std::string metavar, std::string h
                 0,
                 std::move(choices),
                 0};
+}
+
+// A numeric option whose value is optional: absent = not given (Args::given), alone = `implicit`.
+inline Option optional_number_option(std::string name, std::string metavar, std::string help,
+                                     std::string implicit, double min, double max) {
+  Option o = number_option(std::move(name), "[" + metavar + "]", std::move(help), "", min, max);
+  o.implicit_value = std::move(implicit);
+  return o;
 }
 
 // A choice among an enum's names (its table, core/names.hpp), defaulting to `value`.

@@ -46,6 +46,15 @@ path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
                         " frame pairs had no usable features; their motion is interpolated "
                         "from the measured pairs around them");
   }
+  // Asked for a still view or a level horizon, the user should hear where the crop bound
+  // gave way (any other path gives way there too, but then it only smooths less).
+  const std::int64_t limited = path::count_flags(path.limited);
+  if (limited > 0 && (options.path.tripod || options.path.horizon_lock)) {
+    warn(run.input, std::to_string(limited) + " of " + std::to_string(frames) + " frames could " +
+                        "not be held " + (options.path.tripod ? "still" : "level") +
+                        " within --max-zoom " + default_text(options.path.max_zoom) +
+                        "; the path follows the camera there as little as it can");
+  }
   return path;
 }
 
@@ -113,7 +122,8 @@ void write_path_csv(const std::string& file, const exec::Prepared& run,
   {
     out.precision(17);
     out << "frame,pts,status,corners,tracked,inliers,dx,dy,da,x,y,a,smooth_x,smooth_y,smooth_a,"
-           "lof,outlier,radius,corr_dx,corr_dy,corr_da,zoom,scene_score,cut,picture_diff,repeat\n";
+           "lof,outlier,radius,corr_dx,corr_dy,corr_da,zoom,scene_score,cut,picture_diff,repeat,"
+           "limited\n";
     for (std::size_t i = 0; i < motions.size(); ++i) {
       const Motion& m = motions[i];
       const auto& t = path.trajectory[i];
@@ -125,7 +135,8 @@ void write_path_csv(const std::string& file, const exec::Prepared& run,
           << path.lof[i] << ',' << int(path.outlier[i]) << ',' << path.radius[i] << ',' << c.dx
           << ',' << c.dy << ',' << c.da << ',' << c.zoom << ',' << m.scene_score << ','
           << int(path.cut[i]) << ',' << m.picture_diff << ','
-          << int(i < path.repeat.size() && path.repeat[i]) << '\n';
+          << int(i < path.repeat.size() && path.repeat[i]) << ','
+          << int(i < path.limited.size() && path.limited[i]) << '\n';
     }
   }
   write_file_atomically(file, out.str());

@@ -3,6 +3,7 @@
 #include "io/library_log.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <thread>
 
 #include "core/error.hpp"
@@ -11,6 +12,30 @@
 #include "s3/shared_client.hpp"
 
 namespace sw::cli {
+
+namespace {
+
+// --strength X,Y,R: three numbers in [0, 1], comma-separated.
+path::Strength parse_strength(const std::string& text) {
+  const auto bad = [&] {
+    return Error("--strength", "expected X,Y,R, three numbers in [0, 1], got '" + text + "'",
+                 ExitCode::usage);
+  };
+  double v[3] = {};
+  std::size_t at = 0;
+  for (int k = 0; k < 3; ++k) {
+    const std::size_t end = k < 2 ? text.find(',', at) : text.size();
+    if (end == std::string::npos) throw bad();
+    const char* first = text.data() + at;
+    const char* last = text.data() + end;
+    const auto [ptr, ec] = std::from_chars(first, last, v[k]);
+    if (ec != std::errc() || ptr != last || first == last || !(v[k] >= 0 && v[k] <= 1)) throw bad();
+    at = end + 1;
+  }
+  return {v[0], v[1], v[2]};
+}
+
+}  // namespace
 
 // Every default below is read from the library's structs (one set of defaults).
 void append_options(std::vector<Option>& t, unsigned groups) {
@@ -105,6 +130,24 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                       "under a Gaussian of F x the shot's frames, 15..300) and remove the motion "
                       "around it; 0 = hold still against all motion (the paper's path)",
                       default_text(d.path.l1.drift_fraction), 0, 0.99));
+    t.push_back(flag_option("--tripod",
+                            "hold one still view per shot (a locked-off camera), as far as "
+                            "--max-zoom allows; where the camera moves further the view follows "
+                            "it only as much as needed, and the run says for how many frames"));
+    t.push_back(optional_number_option(
+        "--horizon-lock", "DEG",
+        "keep the output's roll constant: cancel the camera's accumulated roll, not only its "
+        "shake, with each shot's first frame taken as tilted by DEG degrees (counter-clockwise "
+        "positive; 0 when left out = level); the crop grows with the roll cancelled, bounded "
+        "by --max-zoom",
+        "0", -45, 45));
+    t.push_back(text_option("--strength", "X,Y,R",
+                            "how much of the unwanted motion to remove per axis (x, y, roll), "
+                            "each 0..1: 0 keeps the camera's motion on that axis (1,1,0 keeps "
+                            "the roll)",
+                            default_text(d.path.strength.x) + "," +
+                                default_text(d.path.strength.y) + "," +
+                                default_text(d.path.strength.a)));
     t.push_back(number_option("--cut-threshold", "S",
                               "scene score (luma histogram distance, 0..1) from which a frame "
                               "pair is a hard cut; shots are smoothed separately; 0 = no cut "
@@ -204,6 +247,10 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.path.l1.drift_fraction = args.real("--drift");
     o.path.cut_threshold = args.real("--cut-threshold");
     o.path.repeats = args.text("--repeats") == "on";
+    o.path.tripod = args.flag("--tripod");
+    o.path.horizon_lock = args.given("--horizon-lock");
+    if (o.path.horizon_lock) o.path.horizon_deg = args.real("--horizon-lock");
+    o.path.strength = parse_strength(args.text("--strength"));
     // Unusable pairs need half the score (see path/cuts.cpp).
     o.path.cut_threshold_invalid = o.path.cut_threshold / 2;
   }

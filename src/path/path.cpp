@@ -26,7 +26,11 @@
 //      shows no outside pixel (automatic), or that per frame, smoothed (adaptive). Before the
 //      zoom is picked, a correction that would need more than max_zoom is shrunk towards the
 //      camera until it fits (limit_corrections()), and smoothed[i] becomes the path it gives
-//      (not for fill: what its fixed zoom uncovers comes from other frames).
+//      (not for fill: what its fixed zoom uncovers comes from other frames); such frames
+//      are flagged in PathResult::limited.
+//   Between 5 and 6, the path controls (path/controls.cpp): --tripod replaces the smoother
+//   by one constant per shot, --horizon-lock sets the angle, --strength blends each axis
+//   back towards the camera.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -75,6 +79,10 @@ void validate(const PathParams& p) {
   check(p.l1.margin_px >= 0, "l1 margin_px >= 0", std::to_string(p.l1.margin_px));
   check(p.adaptive_crop_radius >= 1, "adaptive_crop_radius >= 1",
         std::to_string(p.adaptive_crop_radius));
+  check(p.horizon_deg >= -45 && p.horizon_deg <= 45, "horizon_deg in [-45, 45]",
+        std::to_string(p.horizon_deg));
+  for (const double s : {p.strength.x, p.strength.y, p.strength.a})
+    check(s >= 0 && s <= 1, "strength in [0, 1] per axis", std::to_string(s));
   check(p.cut_threshold_invalid <= p.cut_threshold || p.cut_threshold <= 0,
         "cut_threshold_invalid <= cut_threshold (" + std::to_string(p.cut_threshold) + ")",
         std::to_string(p.cut_threshold_invalid));
@@ -92,6 +100,18 @@ std::vector<std::pair<std::size_t, std::size_t>> shots(std::span<const std::uint
   }
   if (!cut.empty()) out.emplace_back(begin, cut.size());
   return out;
+}
+
+// A frame whose view max_zoom moved by more than this (pixels, at the frame's corners) from
+// the planned path is not held (PathResult::limited). limit_corrections() eases every shrink
+// in and out over adaptive_crop_radius frames, which moves frames around a shrunk one by
+// hundredths of a pixel: those are still held as far as any viewer can see.
+constexpr double kHeldPx = 0.1;
+
+// How far the corners of the view of path point `a` are from those of `b`, at most.
+double moved_px(const Vec3& a, const Vec3& b, FrameSize frame) {
+  const double half_diagonal = 0.5 * std::hypot(frame.width, frame.height);
+  return std::hypot(a.x - b.x, a.y - b.y) + std::abs(a.a - b.a) * half_diagonal;
 }
 
 bool usable(const Motion& m) {
@@ -131,7 +151,7 @@ Vec3 follow(const Transform2D& correction, const Vec3& camera) {
 PathResult plan_path(std::span<const Motion> motions, const PathParams& params, FrameSize frame) {
   validate(params);
   const bool needs_frame = (params.crop != Crop::none && params.crop != Crop::fill) ||
-                           params.smoother == SmootherKind::l1;
+                           (params.smoother == SmootherKind::l1 && !params.tripod);
   check(!needs_frame || (frame.width >= 2 && frame.height >= 2),
         "a frame size for crop modes other than none and for the l1 smoother",
         std::to_string(frame.width) + "x" + std::to_string(frame.height));
@@ -199,10 +219,18 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params, 
   const std::span<const std::uint8_t> outlier_span(res.outlier);
   for (const auto& [b, e] : shots(res.cut)) {
     const std::size_t len = e - b;
-    const std::vector<Vec3> smoothed =
-        smoother->smooth({base_span.subspan(b, len), radius_span.subspan(b, len),
-                          outlier_span.subspan(b, len), frame, picture_span.subspan(b, len)});
-    std::copy(smoothed.begin(), smoothed.end(), res.smoothed.begin() + static_cast<long>(b));
+    const std::span<Vec3> shot_path(res.smoothed.data() + b, len);
+    const std::span<const Vec3> shot_picture = picture_span.subspan(b, len);
+    if (params.tripod) {
+      hold_still(shot_path, shot_picture);
+    } else {
+      const std::vector<Vec3> smoothed =
+          smoother->smooth({base_span.subspan(b, len), radius_span.subspan(b, len),
+                            outlier_span.subspan(b, len), frame, shot_picture});
+      std::copy(smoothed.begin(), smoothed.end(), shot_path.begin());
+    }
+    if (params.horizon_lock) lock_horizon(shot_path, shot_picture, params.horizon_deg);
+    apply_strength(shot_path, base_span.subspan(b, len), params.strength);
 
     // Unzoomed corrections first, held to max_zoom, then the shot's zoom.
     std::vector<double> zoom(len, params.zoom);
@@ -214,7 +242,14 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params, 
           limit_corrections(shot, frame, params.max_zoom, params.adaptive_crop_radius);
       for (std::size_t i = b; i < e; ++i) {
         // The path the shrunk correction gives: C o picture, with C = S o picture^-1.
-        if (kept[i - b] < 1) res.smoothed[i] = follow(res.correction[i], picture[i]);
+        if (kept[i - b] < 1) {
+          const Vec3 planned = res.smoothed[i];
+          res.smoothed[i] = follow(res.correction[i], picture[i]);
+          if (moved_px(planned, res.smoothed[i], frame) > kHeldPx) {
+            if (res.limited.empty()) res.limited.assign(n, 0);
+            res.limited[i] = 1;
+          }
+        }
         zoom[i - b] = min_zoom(res.correction[i], frame);
       }
       if (params.crop == Crop::automatic) {

@@ -114,6 +114,13 @@ struct L1Params {
   double steady_score = 0.8;
 };
 
+// How much of the unwanted motion each axis removes (path/controls.cpp): the planned path is
+// camera + s * (smoothed - camera) per axis of the composed path, each s in [0, 1]; 0 keeps
+// the camera's motion on that axis (a = roll).
+struct Strength {
+  double x = 1, y = 1, a = 1;
+};
+
 struct PathParams {
   SmootherKind smoother = SmootherKind::l1;
   int radius = 30;    // moving-average half width, frames (window 2r+1); >= 0
@@ -142,6 +149,16 @@ struct PathParams {
   double cut_threshold_invalid = 0.2;
   // Repeated frames (see detect_repeats()): planned between the distinct frames around them.
   bool repeats = true;
+  // Path controls (path/controls.cpp), applied to each shot's path in this order:
+  // tripod: the path is one constant per shot (a still view), the smoother is not run.
+  bool tripod = false;
+  // horizon_lock: the path's angle is constant per shot, so the output's roll is too: the
+  // shot's first frame's angle plus horizon_deg (in degrees; the first frame's horizon is
+  // tilted by that much counter-clockwise on screen, and the output turns it level); in
+  // [-45, 45].
+  bool horizon_lock = false;
+  double horizon_deg = 0;
+  Strength strength;
 };
 
 // The coded frame size; the crop modes need it (0 x 0 is fine for Crop::none).
@@ -169,6 +186,11 @@ struct PathResult {
   std::vector<std::uint8_t> cut;      // 1 iff frame i starts a new shot (frame 0 is 0)
   std::vector<std::uint8_t> repeat;   // 1 iff frame i shows frame i-1's picture again
   std::vector<Transform2D> correction;
+  // 1 iff the frame's correction was shrunk towards the camera to fit max_zoom
+  // (limit_corrections()) so far that its view moved by more than 0.1 px from the planned
+  // path: the path could not be held there (with tripod: the frame is not held still).
+  // Empty when no frame was, or for a store that predates it.
+  std::vector<std::uint8_t> limited;
   std::int64_t invalid_pairs = 0;
 };
 
@@ -178,6 +200,18 @@ PathResult plan_path(std::span<const Motion> motions, const PathParams& params,
                      FrameSize frame = {});
 
 // --- The building blocks, exposed for tests and for other smoothers. ---
+
+// Path controls (path/controls.cpp), each on one shot's path, in place.
+// The still view that needs the least crop: per axis the middle of the range of `picture`
+// (the Chebyshev centre, which minimises the largest correction on that axis).
+void hold_still(std::span<Vec3> path, std::span<const Vec3> picture);
+// Every angle set to the shot's first picture's angle plus `deg` degrees.
+void lock_horizon(std::span<Vec3> path, std::span<const Vec3> picture, double deg);
+// path = camera + s * (path - camera), per axis.
+void apply_strength(std::span<Vec3> path, std::span<const Vec3> camera, const Strength& s);
+
+// Frames with a nonzero flag (PathResult::limited, cut, ...).
+std::int64_t count_flags(std::span<const std::uint8_t> flags);
 
 // Cumulative sum down each column (rows are pair motions), length n, summed in row order.
 std::vector<Vec3> cumulative(std::span<const Vec3> rows);

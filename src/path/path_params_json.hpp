@@ -24,6 +24,12 @@ constexpr auto fields_of(const L1Params*) {
 }
 static_assert(all_described<L1Params>(), "describe every L1Params field here");
 
+constexpr auto fields_of(const Strength*) {
+  using S = Strength;
+  return std::tuple{field("x", &S::x), field("y", &S::y), field("a", &S::a)};
+}
+static_assert(all_described<Strength>(), "describe every Strength field here");
+
 constexpr auto fields_of(const PathParams*) {
   using P = PathParams;
   return std::tuple{field("smoother", &P::smoother),
@@ -42,7 +48,11 @@ constexpr auto fields_of(const PathParams*) {
                     field("adaptive_crop_radius", &P::adaptive_crop_radius),
                     field("cut_threshold", &P::cut_threshold),
                     field("cut_threshold_invalid", &P::cut_threshold_invalid),
-                    field("repeats", &P::repeats)};
+                    field("repeats", &P::repeats),
+                    field("tripod", &P::tripod),
+                    field("horizon_lock", &P::horizon_lock),
+                    field("horizon_deg", &P::horizon_deg),
+                    field("strength", &P::strength)};
 }
 static_assert(all_described<PathParams>(), "describe every PathParams field here");
 

@@ -384,6 +384,11 @@ void RunStore::write_path(const path::PathResult& path) {
   create_array(b, backend_, compressor_,
                {"repeat", "|b1", {}, "the frame shows the previous frame's picture again"}, n)
       .write_all_bytes(repeat.data());
+  std::vector<std::uint8_t> limited(path.limited.begin(), path.limited.end());
+  limited.resize(static_cast<std::size_t>(n), 0);
+  create_array(b, backend_, compressor_,
+               {"limited", "|b1", {}, "the correction was shrunk to fit --max-zoom (not held)"}, n)
+      .write_all_bytes(limited.data());
   create_array(b, backend_, compressor_, {"radius", "<i4", {}, "smoothing half width used, frames"},
                n)
       .write_all<std::int32_t>(std::vector<std::int32_t>(path.radius.begin(), path.radius.end()));
@@ -488,6 +493,7 @@ path::PathResult RunStore::read_path(std::int64_t frames) const {
   p.correction = read_corrections(frames);
   p.cut = read_flags("cut", frames);
   p.repeat = read_flags("repeat", frames);
+  p.limited = read_flags("limited", frames);
   if (backend_->exists("radius/.zarray")) {
     const Array array = Array::open(backend_, "radius");
     if (array.meta().shape != std::vector<std::uint64_t>{static_cast<std::uint64_t>(frames)}) {

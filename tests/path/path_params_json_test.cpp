@@ -18,18 +18,27 @@ TEST(PathParamsJson, EveryFieldRoundTrips) {
   p.l1.w3 = 123;
   p.l1.stability_target = 0.75;
   p.repeats = false;
+  p.tripod = true;
+  p.horizon_lock = true;
+  p.horizon_deg = -2.5;
+  p.strength = {1, 0.5, 0};
   const nlohmann::json j = to_json_fields(p);
   EXPECT_EQ(j["smoother"], "gauss");
   EXPECT_EQ(j["crop"], "auto");
   EXPECT_EQ(j["outliers"], "recipe");
   EXPECT_EQ(j["l1"]["w3"], 123.0);
-  EXPECT_EQ(j.size(), 17u);
+  EXPECT_EQ(j.size(), 21u);
+  EXPECT_EQ(j["strength"]["y"], 0.5);
   EXPECT_EQ(j["l1"].size(), 12u);
   const PathParams back = from_json_fields<PathParams>(j, "test");
   EXPECT_EQ(to_json_fields(back), j);
   EXPECT_EQ(back.smoother, SmootherKind::gauss);
   EXPECT_EQ(back.l1.stability_target, 0.75);
   EXPECT_FALSE(back.repeats);
+  EXPECT_TRUE(back.tripod);
+  EXPECT_TRUE(back.horizon_lock);
+  EXPECT_EQ(back.horizon_deg, -2.5);
+  EXPECT_EQ(back.strength.a, 0.0);
 }
 
 TEST(PathParamsJson, UnknownNameOrMissingNestedFieldIsRefused) {

@@ -152,6 +152,7 @@ void validate(const ClipSpec& spec) {
     fail("expected cut_at_frame < frames (" + std::to_string(spec.frames) + ")" +
          got(spec.cut_at_frame));
   if (!(spec.noise >= 0 && spec.noise <= 64)) fail("expected noise in [0, 64]");
+  if (!(std::abs(spec.roll_drift_deg) <= 90)) fail("expected roll_drift_deg in [-90, 90]");
   if (spec.codec == "libx264" && (spec.width % 2 || spec.height % 2))
     fail("expected an even size for libx264 4:2:0, got " + std::to_string(spec.width) + "x" +
          std::to_string(spec.height) + " (use e.g. codec ffv1 for odd sizes)");
@@ -162,6 +163,9 @@ std::vector<sw::Transform2D> steady_path(const ClipSpec& spec) {
   for (std::size_t i = 0; i < path.size(); ++i) {
     path[i].dx = spec.pan_px_per_frame * static_cast<double>(i);
     path[i].dy = kPanYRatio * spec.pan_px_per_frame * static_cast<double>(i);
+    if (path.size() > 1)
+      path[i].da = deg_to_rad(spec.roll_drift_deg) * static_cast<double>(i) /
+                   static_cast<double>(path.size() - 1);
   }
   return path;
 }

@@ -54,6 +54,9 @@ struct ClipSpec {
   bool pulldown = false;
   double noise = 0;             // std-dev of fresh Gaussian pixel noise in every frame, levels
   bool moving_subject = false;  // a grey square crossing the frame, 2 px a frame, camera aside
+  // A steady roll: the camera turns by this much (degrees) from the first frame to the last,
+  // linearly, on top of the pan and the shake (a horizon that drifts); part of steady_path().
+  double roll_drift_deg = 0;
 };
 
 struct ClipTruth {
