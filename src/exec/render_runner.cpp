@@ -106,7 +106,7 @@ std::int64_t render_segment_fill(const RenderRun& run, io::VideoReader& reader, 
   // The full-frame fill works on 8-bit frames (its ring and photometric match are 8-bit), so it
   // fills 8-bit frames; the encoder takes them to a deeper output format where asked.
   io::VideoStreamParams params = reader.stream_params();
-  params.bit_depth = 8;
+  params.fill_8bit = true;
   io::SegmentEncoder encoder(run.piece_path(s.index), run.encode, params);
   w.ring.clear();  // nothing from another segment's decoding
   std::int64_t next = s.begin;

@@ -1,8 +1,8 @@
 // Output fidelity: a 10-bit HDR10 clip comes out 10-bit with its colour description and its
 // HDR10 metadata (mastering display, content light level) in the stream (SEI, read back from
 // decoded frames) and in the container; 10-bit output is byte-equal for any thread count;
-// --pix-fmt chooses the depth, and a bad name is a usage error. What the output carries is
-// read with ffprobe, as a user would check it.
+// --pix-fmt chooses the depth (--crop fill too), and a bad name is a usage error. What the output
+// carries is read with ffprobe, as a user would check it.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -127,6 +127,12 @@ TEST(Fidelity, PixFmtChoosesTheOutputDepthAndRejectsUnknownNames) {
                                  "--pix-fmt", "yuv420p", "--threads", "2", "-q"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(probe_stream(dir.file("out.mp4")).value("pix_fmt", ""), "yuv420p");
+
+  // The full-frame fill works at 8 bits, but the output keeps the input's depth by default.
+  const auto fill = run_stillwater({"stabilize", dir.file("in.mp4"), "-o", dir.file("fill.mp4"),
+                                    "--crop", "fill", "--threads", "2", "-q"});
+  ASSERT_EQ(fill.exit_code, 0) << fill.err;
+  EXPECT_EQ(probe_stream(dir.file("fill.mp4")).value("pix_fmt", ""), "yuv420p10le");
 
   const auto bad = run_stillwater(
       {"stabilize", dir.file("in.mp4"), "-o", dir.file("bad.mp4"), "--pix-fmt", "yuv420p11"});
