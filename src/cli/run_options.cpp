@@ -130,8 +130,8 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                             "SVT-AV1/libaom) near the input's bit rate",
                             d.encode.encoder));
     t.push_back(text_option("--pix-fmt", "NAME",
-                            "encoder pixel format (libav name, e.g. yuv420p to force 8-bit); "
-                            "default: the input's chroma at 8 bits, 10 bits for 10/12-bit input",
+                            "encoder pixel format (libav name; yuv420p forces 8-bit); auto = the "
+                            "input's chroma at 8 bits, 10 bits for 10/12-bit input",
                             "auto"));
     t.push_back(number_option("--crf", "N", "encoder quality (libx264/libx265)",
                               default_text(d.encode.crf), 0, 51));

@@ -55,11 +55,11 @@ std::string xy(const Rational (&c)[2]) {
 
 HdrMetadata hdr_metadata_of(const AVStream& stream, const AVFrame* frame) {
   HdrMetadata hdr;
-  auto* st = const_cast<AVStream*>(&stream);  // av_stream_get_side_data only reads
   if (const uint8_t* sd =
-          av_stream_get_side_data(st, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, nullptr))
+          av_stream_get_side_data(&stream, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, nullptr))
     hdr.mastering_display = from_av(*reinterpret_cast<const AVMasteringDisplayMetadata*>(sd));
-  if (const uint8_t* sd = av_stream_get_side_data(st, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, nullptr)) {
+  if (const uint8_t* sd =
+          av_stream_get_side_data(&stream, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, nullptr)) {
     const auto& c = *reinterpret_cast<const AVContentLightMetadata*>(sd);
     hdr.content_light = ContentLight{c.MaxCLL, c.MaxFALL};
   }
