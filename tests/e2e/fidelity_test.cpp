@@ -97,6 +97,15 @@ TEST(Fidelity, Hdr10HevcKeepsDepthColourAndHdrMetadataWithCopyCodec) {
     EXPECT_EQ(out.value(key, "?"), in.value(key, "")) << key;
   expect_hdr10(probe_first_frame_side_data(dir.file("out.mp4")), "the output's first frame (SEI)");
   expect_hdr10(out.value("side_data_list", json::array()), "the output stream (container)");
+
+  // x265's bytes must not depend on the thread count either (its pool and frame threads are
+  // fixed by --encoder-threads).
+  const auto one =
+      run_stillwater({"stabilize", dir.file("in.mp4"), "-o", dir.file("one.mp4"), "--encoder",
+                      "copy-codec", "--segment-frames", "12", "--threads", "1", "-q"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_TRUE(file_bytes(dir.file("one.mp4")) == file_bytes(dir.file("out.mp4")))
+      << "HEVC output differs between --threads 1 and 2";
 }
 
 TEST(Fidelity, TenBitOutputIsByteEqualForEveryThreadCount) {
