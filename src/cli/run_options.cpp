@@ -1,6 +1,7 @@
 #include "cli/run_options.hpp"
 
 #include "io/library_log.hpp"
+#include "io/pixel_format.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -167,8 +168,15 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               "frame (each worker holds 2K+1 decoded frames: 3.1 MB each at "
                               "1080p)",
                               default_text(render::kDefaultFillRadius), 1, 120));
-    t.push_back(text_option("--encoder", "NAME", "video encoder (any libavcodec encoder)",
+    t.push_back(text_option("--encoder", "NAME",
+                            "video encoder (any libavcodec encoder), or copy-codec: the input's "
+                            "codec family (H.264 libx264, HEVC libx265, VP9 libvpx-vp9, AV1 "
+                            "SVT-AV1/libaom) near the input's bit rate",
                             d.encode.encoder));
+    t.push_back(text_option("--pix-fmt", "NAME",
+                            "encoder pixel format (libav name; yuv420p forces 8-bit); auto = the "
+                            "input's chroma at 8 bits, 10 bits for 10/12-bit input",
+                            "auto"));
     t.push_back(number_option("--crf", "N", "encoder quality (libx264/libx265)",
                               default_text(d.encode.crf), 0, 51));
     t.push_back(
@@ -261,6 +269,12 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.encode.encoder = args.text("--encoder");
     o.encode.crf = static_cast<int>(args.integer("--crf"));
     o.encode.preset = args.text("--preset");
+    const std::string pix_fmt = args.text("--pix-fmt");
+    if (pix_fmt != "auto" && !io::known_pixel_format(pix_fmt))
+      throw Error("--pix-fmt",
+                  "expected a libav pixel format name such as yuv420p10le, got " + pix_fmt,
+                  ExitCode::usage);
+    o.encode.pix_fmt = pix_fmt == "auto" ? "" : pix_fmt;
     o.encode.encoder_threads = static_cast<int>(args.integer("--encoder-threads"));
   }
   return o;

@@ -36,11 +36,13 @@ struct FrameView {
   std::int64_t pts = 0;    // on the video stream's time base (best-effort timestamp)
 };
 
-// A frame to be filled for encoding: always 8-bit planar YUV with the given chroma shifts.
+// A frame to be filled for encoding: planar YUV with the given chroma shifts, 8-bit or 16-bit
+// words holding `bit_depth` bits (the input's depth: the warp keeps it).
 struct MutableFrameView {
   MutablePlaneView planes[3];
   int chroma_shift_x = 1;
   int chroma_shift_y = 1;
+  int bit_depth = 8;
 };
 
 }  // namespace sw

@@ -1,5 +1,6 @@
 // Bringing a plane of deeper-than-8-bit samples to 8 bits, the depth the recipe's analysis and
-// the 8-bit output work at. Shared by motion/ and render/; free of OpenCV and libav.
+// the full-frame fill work at (the plain warp keeps the input's depth). Shared by motion/ and
+// render/; free of OpenCV and libav.
 #pragma once
 
 #include <cstdint>

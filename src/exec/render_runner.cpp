@@ -103,7 +103,11 @@ std::int64_t render_segment_fill(const RenderRun& run, io::VideoReader& reader, 
   const int radius = run.warp.fill_radius;
   const std::int64_t first = std::max<std::int64_t>(0, s.begin - radius);
   const std::int64_t last = std::min<std::int64_t>(n, s.end + radius);
-  io::SegmentEncoder encoder(run.piece_path(s.index), run.encode, reader.stream_params());
+  // The full-frame fill works on 8-bit frames (its ring and photometric match are 8-bit), so it
+  // fills 8-bit frames; the encoder takes them to a deeper output format where asked.
+  io::VideoStreamParams params = reader.stream_params();
+  params.fill_8bit = true;
+  io::SegmentEncoder encoder(run.piece_path(s.index), run.encode, params);
   w.ring.clear();  // nothing from another segment's decoding
   std::int64_t next = s.begin;
   const auto emit_until = [&](std::int64_t limit) {
@@ -150,7 +154,8 @@ class SegmentRenderer {
         workers_(render_workers(run.threads, run.encode.encoder_threads, plan)),
         readers_(static_cast<std::size_t>(workers_)) {
     // Frame-threaded decoding gives identical pixels, so spare threads go to the decoder.
-    options_.convert_to_8bit_yuv = true;
+    // Frames keep their depth: the warp works on 10/12-bit samples as they are.
+    options_.convert_to_8bit_yuv = false;
     options_.index = run.index;
     options_.stop = run.stop;
     options_.decoder_threads = std::max(1, run.threads / workers_);

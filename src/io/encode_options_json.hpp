@@ -8,10 +8,13 @@ namespace sw::io {
 
 constexpr auto fields_of(const EncodeOptions*) {
   using P = EncodeOptions;
-  return std::tuple{
-      field("encoder", &P::encoder), field("crf", &P::crf),
-      field("preset", &P::preset),   field("encoder_threads", &P::encoder_threads),
-      field("gop", &P::gop),         field("x264_deterministic_simd", &P::x264_deterministic_simd)};
+  return std::tuple{field("encoder", &P::encoder),
+                    field("crf", &P::crf),
+                    field("preset", &P::preset),
+                    field("encoder_threads", &P::encoder_threads),
+                    field("pix_fmt", &P::pix_fmt),
+                    field("gop", &P::gop),
+                    field("x264_deterministic_simd", &P::x264_deterministic_simd)};
 }
 static_assert(all_described<EncodeOptions>(), "describe every EncodeOptions field here");
 

@@ -9,6 +9,7 @@ extern "C" {
 }
 
 #include "io/frame_convert.hpp"
+#include "io/hdr_metadata.hpp"
 
 namespace sw::io {
 namespace {
@@ -51,20 +52,45 @@ const char* x264_deterministic_asm() {
   return nullptr;
 }
 
+// --encoder copy-codec: the input's codec family. AV1 prefers SVT-AV1 (several times faster
+// than libaom at a similar quality) when this libavcodec has it.
+std::string encoder_name(const EncodeOptions& options, const VideoStreamParams& params,
+                         const std::string& path) {
+  if (options.encoder != kCopyCodec) return options.encoder;
+  const std::string& c = params.codec_name;
+  if (c == "h264") return "libx264";
+  if (c == "hevc") return "libx265";
+  if (c == "vp9") return "libvpx-vp9";
+  if (c == "av1") {
+    for (const char* name : {"libsvtav1", "libaom-av1"})
+      if (avcodec_find_encoder_by_name(name)) return name;
+  }
+  throw Error(path, std::string("--encoder ") + kCopyCodec +
+                        ": no encoder for the input's codec '" + c +
+                        "' (H.264, HEVC, VP9 and AV1 have one); choose one with --encoder");
+}
+
+std::string join_params(const std::string& a, const std::string& b) {
+  return a.empty() ? b : b.empty() ? a : a + ":" + b;
+}
+
 }  // namespace
 
 Encoder::Encoder(const EncodeOptions& options, const VideoStreamParams& params, bool global_header,
                  const std::string& output_path, std::vector<std::string>& warnings,
                  bool closed_gop)
     : path_(output_path), pkt_(make_packet()) {
-  const AVCodec* codec = avcodec_find_encoder_by_name(options.encoder.c_str());
-  if (!codec) throw Error(path_, "unknown encoder '" + options.encoder + "'");
+  const std::string name = encoder_name(options, params, path_);
+  const AVCodec* codec = avcodec_find_encoder_by_name(name.c_str());
+  if (!codec) throw Error(path_, "unknown encoder '" + name + "'");
   if (codec->type != AVMEDIA_TYPE_VIDEO)
-    throw Error(path_, "encoder '" + options.encoder + "' is not a video encoder");
+    throw Error(path_, "encoder '" + name + "' is not a video encoder");
   enc_.reset(avcodec_alloc_context3(codec));
   if (!enc_) throw Error(path_, "out of memory (encoder)");
+  const bool x264 = name == "libx264", x265 = name == "libx265";
+  const bool copy_codec = options.encoder == kCopyCodec;
 
-  choose_format(codec, params, warnings);
+  choose_format(codec, options, params, warnings);
 
   const AVPixFmtDescriptor* fill_desc = av_pix_fmt_desc_get(fill_format_);
   const AVPixFmtDescriptor* enc_desc = av_pix_fmt_desc_get(enc_format_);
@@ -95,17 +121,43 @@ Encoder::Encoder(const EncodeOptions& options, const VideoStreamParams& params, 
   enc_->gop_size = options.gop;
   if (closed_gop) enc_->flags |= AV_CODEC_FLAG_CLOSED_GOP;
   if (global_header) enc_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-  set_private_option(enc_.get(), "crf", std::to_string(options.crf), path_);
-  set_private_option(enc_.get(), "preset", options.preset, path_);
-  if (options.encoder == "libx264" && options.x264_deterministic_simd) {
-    if (const char* asm_flags = x264_deterministic_asm())
-      set_private_option(enc_.get(), "x264-params", std::string("asm=") + asm_flags, path_);
+  if (copy_codec && params.bit_rate > 0) {
+    // The input's average bit rate (one-pass ABR), for every codec. A CRF picked from the
+    // input's bits per pixel missed it by 2.7x (footage 06 as 10-bit HEVC: 1.18 Mbit/s in,
+    // 3.2 Mbit/s out with x265 at the CRF that rule gave): what a CRF spends depends on the
+    // content's noise and motion. Each segment piece's rate control aims at the same average,
+    // so the whole output does too.
+    enc_->bit_rate = params.bit_rate;
+  } else {
+    if (copy_codec)
+      warnings.push_back("the input's bit rate is unknown: --encoder copy-codec uses --crf " +
+                         std::to_string(options.crf));
+    set_private_option(enc_.get(), "crf", std::to_string(options.crf), path_);
+  }
+  if (!copy_codec || x264 || x265) set_private_option(enc_.get(), "preset", options.preset, path_);
+  // HDR10 metadata into the bitstream (SEI), as the camera wrote it: libavcodec 5.1's x264 and
+  // x265 wrappers do not take it from frames or the context. The container gets it too
+  // (Muxer, stream side data).
+  const std::string hdr = hdr_encoder_params(params.hdr, x265);
+  if (x264) {
+    std::string p;
+    if (options.x264_deterministic_simd) {
+      if (const char* asm_flags = x264_deterministic_asm()) p = std::string("asm=") + asm_flags;
+    }
+    p = join_params(p, hdr);
+    if (!p.empty()) set_private_option(enc_.get(), "x264-params", p, path_);
+  } else if (x265) {
+    // x265 sizes its thread pool from the machine's cores, and its frame threads (which change
+    // the bytes) from the pool: both fixed, as for x264. Its info lines would clutter stderr.
+    const std::string threads = std::to_string(options.encoder_threads);
+    set_private_option(
+        enc_.get(), "x265-params",
+        join_params("log-level=error:pools=" + threads + ":frame-threads=" + threads, hdr), path_);
   }
 
   const int ret = avcodec_open2(enc_.get(), codec, nullptr);
   if (ret < 0)
-    throw Error(path_,
-                "cannot open encoder '" + options.encoder + "' (" + av_error_string(ret) + ")");
+    throw Error(path_, "cannot open encoder '" + name + "' (" + av_error_string(ret) + ")");
 
   fill_ = make_frame();
   fill_->format = fill_format_;
@@ -126,20 +178,38 @@ Encoder::Encoder(const EncodeOptions& options, const VideoStreamParams& params, 
                               nullptr));
     if (!sws_) throw Error(path_, "cannot convert frames for the encoder");
   }
+  fill_desc_step_ = fill_desc->comp[0].step;
+  view_.bit_depth = fill_desc->comp[0].depth;
   view_.chroma_shift_x = fill_desc->log2_chroma_w;
   view_.chroma_shift_y = fill_desc->log2_chroma_h;
 }
 
-void Encoder::choose_format(const AVCodec* codec, const VideoStreamParams& params,
-                            std::vector<std::string>& warnings) {
-  fill_format_ = yuv_for_shifts(params.chroma_shift_x, params.chroma_shift_y);
-  if (supports(codec, fill_format_)) {
-    enc_format_ = fill_format_;
+void Encoder::choose_format(const AVCodec* codec, const EncodeOptions& options,
+                            const VideoStreamParams& params, std::vector<std::string>& warnings) {
+  // The caller fills frames at the input's depth (the warp keeps it); swscale converts to the
+  // encoder's format where that differs.
+  fill_format_ = yuv_for_shifts(params.chroma_shift_x, params.chroma_shift_y,
+                                params.fill_8bit ? 8 : params.bit_depth);
+  if (!options.pix_fmt.empty()) {
+    enc_format_ = av_get_pix_fmt(options.pix_fmt.c_str());
+    if (enc_format_ == AV_PIX_FMT_NONE)
+      throw Error(path_, "unknown pixel format '" + options.pix_fmt + "'");
+    if (!supports(codec, enc_format_))
+      throw Error(path_, std::string("encoder '") + codec->name + "' does not take pixel format " +
+                             options.pix_fmt);
     return;
   }
-  enc_format_ = avcodec_find_best_pix_fmt_of_list(codec->pix_fmts, fill_format_, 0, nullptr);
+  // Default: the input's chroma, at 8 bits for 8-bit input and 10 bits for deeper input (10 is
+  // what HDR10 and the players need; 12-bit input is rare and few decoders play 12-bit).
+  const AVPixelFormat wanted =
+      yuv_for_shifts(params.chroma_shift_x, params.chroma_shift_y, params.bit_depth > 8 ? 10 : 8);
+  if (supports(codec, wanted)) {
+    enc_format_ = wanted;
+    return;
+  }
+  enc_format_ = avcodec_find_best_pix_fmt_of_list(codec->pix_fmts, wanted, 0, nullptr);
   warnings.push_back(std::string("encoder '") + codec->name + "' does not take " +
-                     av_get_pix_fmt_name(fill_format_) + "; frames are converted to " +
+                     av_get_pix_fmt_name(wanted) + "; frames are converted to " +
                      av_get_pix_fmt_name(enc_format_));
 }
 
@@ -151,7 +221,7 @@ MutableFrameView& Encoder::begin_frame() {
     pv.stride = fill_->linesize[p];
     pv.width = p == 0 ? fill_->width : -((-fill_->width) >> view_.chroma_shift_x);
     pv.height = p == 0 ? fill_->height : -((-fill_->height) >> view_.chroma_shift_y);
-    pv.bytes_per_sample = 1;
+    pv.bytes_per_sample = fill_desc_step_;
   }
   return view_;
 }

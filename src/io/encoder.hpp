@@ -2,9 +2,12 @@
 // input's VideoStreamParams (so both set up their encoders identically).
 //
 // Time base = the input video stream's, and each frame keeps its input pts, so variable frame
-// rate stays variable and timestamps are identical. The pixel format is 8-bit planar YUV with
-// the input's chroma subsampling; with 4:2:0/4:2:2 an odd width/height is cut to even
-// (the MutableFrameView handed to the caller already has the output size).
+// rate stays variable and timestamps are identical. The caller fills planar YUV with the input's
+// chroma subsampling at the input's depth (VideoStreamParams::bit_depth: 8 bits, or 16-bit
+// words); the encoder takes EncodeOptions::pix_fmt (default: that chroma at 8 bits, 10 bits
+// for deeper input), converted by swscale where it differs. With 4:2:0/4:2:2 an odd
+// width/height is cut to even (the MutableFrameView handed to the caller already has the
+// output size).
 #pragma once
 
 #include <cstdint>
@@ -41,8 +44,8 @@ class Encoder {
   void flush(const PacketSink& sink);
 
  private:
-  void choose_format(const AVCodec* codec, const VideoStreamParams& params,
-                     std::vector<std::string>& warnings);
+  void choose_format(const AVCodec* codec, const EncodeOptions& options,
+                     const VideoStreamParams& params, std::vector<std::string>& warnings);
   void drain(const PacketSink& sink);
 
   std::string path_;
@@ -53,6 +56,7 @@ class Encoder {
   FramePtr converted_;  // only when enc_format_ != fill_format_
   SwsPtr sws_;
   MutableFrameView view_;
+  int fill_desc_step_ = 1;  // bytes per sample of fill_
   PacketPtr pkt_;
   // Packet durations by pts: encoders with delay (x264) do not carry them from frame to packet,
   // and the muxer needs the last frame's to get the stream duration right.

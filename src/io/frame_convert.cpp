@@ -1,5 +1,7 @@
 #include "io/frame_convert.hpp"
 
+#include "io/pixel_format.hpp"
+
 extern "C" {
 #include <libavutil/pixdesc.h>
 }
@@ -55,10 +57,17 @@ int ceil_shift(int v, int s) {
 
 }  // namespace
 
-AVPixelFormat yuv_for_shifts(int shift_x, int shift_y) {
-  if (shift_x == 0 && shift_y == 0) return AV_PIX_FMT_YUV444P;
-  if (shift_x == 1 && shift_y == 0) return AV_PIX_FMT_YUV422P;
-  return AV_PIX_FMT_YUV420P;
+bool known_pixel_format(const std::string& name) {
+  return av_get_pix_fmt(name.c_str()) != AV_PIX_FMT_NONE;
+}
+
+AVPixelFormat yuv_for_shifts(int shift_x, int shift_y, int bit_depth) {
+  const bool s444 = shift_x == 0 && shift_y == 0, s422 = shift_x == 1 && shift_y == 0;
+  if (bit_depth == 10)
+    return s444 ? AV_PIX_FMT_YUV444P10LE : s422 ? AV_PIX_FMT_YUV422P10LE : AV_PIX_FMT_YUV420P10LE;
+  if (bit_depth == 12)
+    return s444 ? AV_PIX_FMT_YUV444P12LE : s422 ? AV_PIX_FMT_YUV422P12LE : AV_PIX_FMT_YUV420P12LE;
+  return s444 ? AV_PIX_FMT_YUV444P : s422 ? AV_PIX_FMT_YUV422P : AV_PIX_FMT_YUV420P;
 }
 
 void FrameConverter::configure(const AVFrame& first) {

@@ -16,9 +16,9 @@
 
 namespace sw::io {
 
-// The 8-bit planar YUV format of a FrameView's chroma shifts: 4:4:4 (0, 0), 4:2:2 (1, 0), else
-// 4:2:0 (the converter below delivers no other subsampling).
-AVPixelFormat yuv_for_shifts(int shift_x, int shift_y);
+// The planar YUV format of a FrameView's chroma shifts: 4:4:4 (0, 0), 4:2:2 (1, 0), else 4:2:0
+// (the converter below delivers no other subsampling), at 8, 10 or 12 bits (little-endian).
+AVPixelFormat yuv_for_shifts(int shift_x, int shift_y, int bit_depth = 8);
 
 class FrameConverter {
  public:

@@ -11,6 +11,7 @@ extern "C" {
 }
 
 #include "core/cancel.hpp"
+#include "io/hdr_metadata.hpp"
 
 namespace sw::io {
 namespace {
@@ -51,6 +52,9 @@ FrameSource::FrameSource(const std::string& path, const ReaderOptions& options,
   }
   first_pending_ = true;
   conv_.configure(*frame_);
+  // HEVC/H.264 carry HDR10 metadata in SEI, which the decoder attaches to frames: frame 0's is
+  // the stream's (every reader decodes it here, so every reader of a run agrees).
+  hdr_ = hdr_metadata_of(*demux_.video_stream(), frame_.get());
   VideoInfo& info = demux_.info();
   if (info.width <= 0 || info.height <= 0) {
     info.width = frame_->width;
@@ -286,6 +290,7 @@ VideoStreamParams FrameSource::stream_params() const {
   const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(conv_.format());
   p.chroma_shift_x = d ? d->log2_chroma_w : 1;
   p.chroma_shift_y = d ? d->log2_chroma_h : 1;
+  p.bit_depth = d ? d->comp[0].depth : 8;
   p.time_base = {in->time_base.num, in->time_base.den};
   const AVRational rate = in->avg_frame_rate.num > 0 ? in->avg_frame_rate : in->r_frame_rate;
   p.frame_rate = {rate.num, rate.den};
@@ -306,6 +311,9 @@ VideoStreamParams FrameSource::stream_params() const {
   p.color_primaries = dec.color_primaries;
   p.color_trc = dec.color_trc;
   p.chroma_location = dec.chroma_sample_location;
+  p.hdr = hdr_;
+  p.codec_name = avcodec_get_name(in->codecpar->codec_id);
+  p.bit_rate = in->codecpar->bit_rate > 0 ? in->codecpar->bit_rate : demux_.context()->bit_rate;
   return p;
 }
 

@@ -66,6 +66,7 @@ class FrameSource {
   PacketPtr pkt_;
   FramePtr frame_;  // the frame the current view points into
   FrameConverter conv_;
+  HdrMetadata hdr_;  // of the stream, or of frame 0
   bool keep_others_;
   std::deque<PacketPtr> others_;
 

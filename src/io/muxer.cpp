@@ -13,6 +13,8 @@ extern "C" {
 #include <filesystem>
 #include <memory>
 
+#include "io/hdr_metadata.hpp"
+
 namespace sw::io {
 namespace fs = std::filesystem;
 namespace {
@@ -20,10 +22,12 @@ namespace {
 void copy_side_data(const AVStream& in, AVStream* out, bool video, const std::string& path) {
   for (int i = 0; i < in.nb_side_data; ++i) {
     const AVPacketSideData& sd = in.side_data[i];
-    // For the re-encoded video keep only what describes the picture's geometry (the display
-    // matrix keeps a portrait phone clip portrait); bitrate/CPB data belong to the old stream.
+    // For the re-encoded video keep only what describes the picture: its geometry (the display
+    // matrix keeps a portrait phone clip portrait) and its HDR colour volume; bitrate/CPB data
+    // belong to the old stream.
     if (video && sd.type != AV_PKT_DATA_DISPLAYMATRIX && sd.type != AV_PKT_DATA_STEREO3D &&
-        sd.type != AV_PKT_DATA_SPHERICAL)
+        sd.type != AV_PKT_DATA_SPHERICAL && sd.type != AV_PKT_DATA_MASTERING_DISPLAY_METADATA &&
+        sd.type != AV_PKT_DATA_CONTENT_LIGHT_LEVEL)
       continue;
     uint8_t* dst = av_stream_new_side_data(out, sd.type, sd.size);
     if (!dst) throw Error(path, "out of memory (stream side data)");
@@ -110,6 +114,7 @@ int Muxer::build(const AVFormatContext* input, int video_index, const VideoStrea
       out->time_base = video.time_base;  // a hint: the muxer may choose another
       out->avg_frame_rate = video.frame_rate;
       out->sample_aspect_ratio = video.par->sample_aspect_ratio;
+      add_hdr_side_data(out, video.hdr, path_);
       // The old stream's encoder name would now be wrong.
       av_dict_set(&out->metadata, "encoder", nullptr, 0);
     } else {
@@ -150,7 +155,7 @@ void Muxer::open(const AVFormatContext& input, int video_index, const AVCodecCon
   CodecParametersPtr par(avcodec_parameters_alloc());
   if (!par) throw Error(path_, "out of memory (codec parameters)");
   av_check(avcodec_parameters_from_context(par.get(), &enc), "setting up the video stream", path_);
-  open(&input, video_index, VideoStream{par.get(), enc.time_base, enc.framerate}, warnings);
+  open(&input, video_index, VideoStream{par.get(), enc.time_base, enc.framerate, {}}, warnings);
 }
 
 void Muxer::open(const AVFormatContext* input, int video_index, const VideoStream& video,

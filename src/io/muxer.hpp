@@ -18,6 +18,7 @@
 
 #include "core/temporary.hpp"
 #include "io/av_ptr.hpp"
+#include "io/stream_params.hpp"
 
 namespace sw::io {
 
@@ -44,6 +45,7 @@ class Muxer {
     const AVCodecParameters* par = nullptr;  // codec, size, colour, extradata
     AVRational time_base{0, 1};              // of the packets given to write_video()
     AVRational frame_rate{0, 1};
+    HdrMetadata hdr;  // written as stream side data unless copied from the input already
   };
   // As above; `input` may be null: then the output holds the video alone, without metadata.
   void open(const AVFormatContext* input, int video_index, const VideoStream& video,

@@ -12,18 +12,19 @@
 #include "io/av_ptr.hpp"
 #include "io/demuxer.hpp"
 #include "io/encoder.hpp"
+#include "io/hdr_metadata.hpp"
 #include "io/muxer.hpp"
 
 namespace sw::io {
 namespace {
 
-Muxer::VideoStream video_stream_of(const AVCodecContext& enc, CodecParametersPtr& holder,
-                                   const std::string& path) {
+Muxer::VideoStream video_stream_of(const AVCodecContext& enc, const HdrMetadata& hdr,
+                                   CodecParametersPtr& holder, const std::string& path) {
   holder.reset(avcodec_parameters_alloc());
   if (!holder) throw Error(path, "out of memory (codec parameters)");
   av_check(avcodec_parameters_from_context(holder.get(), &enc), "setting up the video stream",
            path);
-  return Muxer::VideoStream{holder.get(), enc.time_base, enc.framerate};
+  return Muxer::VideoStream{holder.get(), enc.time_base, enc.framerate, hdr};
 }
 
 }  // namespace
@@ -33,7 +34,8 @@ struct SegmentEncoder::Impl {
       : muxer(piece_path, "mp4"),
         encoder(options, params, muxer.wants_global_header(), piece_path, warnings, true) {
     CodecParametersPtr par;
-    muxer.open(nullptr, 0, video_stream_of(encoder.context(), par, piece_path), warnings);
+    muxer.open(nullptr, 0, video_stream_of(encoder.context(), params.hdr, par, piece_path),
+               warnings);
     sink = [this](AVPacket* pkt) { muxer.write_video(pkt, encoder.context().time_base); };
   }
 
@@ -69,13 +71,15 @@ void SegmentEncoder::encode(const FrameView& frame, std::int64_t duration) {
   for (int p = 0; p < 3; ++p) {
     const PlaneView& s = frame.planes[p];
     const MutablePlaneView& d = out.planes[p];
-    if (s.bytes_per_sample != 1 || s.width < d.width || s.height < d.height)
-      throw Error("", "SegmentEncoder::encode: expected an 8-bit frame of at least " +
+    if (s.bytes_per_sample != d.bytes_per_sample || s.width < d.width || s.height < d.height)
+      throw Error("", "SegmentEncoder::encode: expected a frame of " +
+                          std::to_string(d.bytes_per_sample) + "-byte samples of at least " +
                           std::to_string(out.planes[0].width) + "x" +
                           std::to_string(out.planes[0].height));
     for (int y = 0; y < d.height; ++y)
       std::memcpy(d.data + static_cast<std::ptrdiff_t>(y) * d.stride,
-                  s.data + static_cast<std::ptrdiff_t>(y) * s.stride, d.width);
+                  s.data + static_cast<std::ptrdiff_t>(y) * s.stride,
+                  static_cast<std::size_t>(d.width) * d.bytes_per_sample);
   }
   encode(frame.pts, duration);
 }
@@ -203,8 +207,12 @@ void assemble_pieces(const std::string& input_path, const std::vector<std::strin
   Muxer muxer(output_path);
   const AVRational rate =
       in_video.avg_frame_rate.num > 0 ? in_video.avg_frame_rate : in_video.r_frame_rate;
+  // HDR side data: the input stream's is copied; where the input had it only in frames (SEI),
+  // the pieces' streams carry what their encoders were given.
   muxer.open(input.context(), input.video_index(),
-             Muxer::VideoStream{pieces[0]->stream().codecpar, in_tb, rate}, warnings);
+             Muxer::VideoStream{pieces[0]->stream().codecpar, in_tb, rate,
+                                hdr_metadata_of(pieces[0]->stream(), nullptr)},
+             warnings);
 
   OtherStreams others(input);
   const AVFormatContext& in_ctx = *input.context();

@@ -38,15 +38,16 @@ class SegmentEncoder {
   SegmentEncoder(const SegmentEncoder&) = delete;
   SegmentEncoder& operator=(const SegmentEncoder&) = delete;
 
-  // The frame to fill next: 8-bit YUV with the input's chroma subsampling, at the output size
+  // The frame to fill next: YUV with the input's chroma subsampling and depth
+  // (VideoStreamParams::bit_depth: bytes, or 16-bit words), at the output size
   // (an odd 4:2:0 size is cut by one column/row to even, as the transcoder does).
   MutableFrameView& begin_frame();
   // Encodes the frame filled since begin_frame(). pts: the input frame's, on the input's time
   // base, increasing. duration: on the same time base (the last frame's is what the output's
   // last frame lasts); 0 repeats the previous frame's.
   void encode(std::int64_t pts, std::int64_t duration = 0);
-  // Copies an 8-bit frame (FrameView from a reader with convert_to_8bit_yuv) and encodes it
-  // with its own pts.
+  // Copies a frame of the params' depth (a FrameView from a reader of the same input) and
+  // encodes it with its own pts.
   void encode(const FrameView& frame, std::int64_t duration = 0);
 
   // Drains the encoder, writes the piece and renames it onto piece_path.

@@ -5,7 +5,10 @@
 #include <cmath>
 #include <cstdint>
 
+#include <string>
+
 #include "core/cpu.hpp"
+#include "core/error.hpp"
 #include "render/warp.hpp"
 
 #if SW_HAVE_AVX2
@@ -51,10 +54,18 @@ int weight(std::int32_t c) {
   return (c >> 8) & (kWeightOne - 1);
 }
 
-std::uint8_t blend(int p00, int p01, int p10, int p11, int wx, int wy) {
+// Exact in 32 bits for samples of up to 12 bits (4095 * 2^16 + 2^15 < 2^31).
+template <typename T>
+T blend(int p00, int p01, int p10, int p11, int wx, int wy) {
   const int top = p00 * (kWeightOne - wx) + p01 * wx;
   const int bottom = p10 * (kWeightOne - wx) + p11 * wx;
-  return static_cast<std::uint8_t>((top * (kWeightOne - wy) + bottom * wy + (1 << 15)) >> 16);
+  return static_cast<T>((top * (kWeightOne - wy) + bottom * wy + (1 << 15)) >> 16);
+}
+
+// Row y of a plane of T samples (the stride is in bytes).
+template <typename T>
+const T* row_of(const PlaneView& p, int y) {
+  return reinterpret_cast<const T*>(p.data + static_cast<std::ptrdiff_t>(y) * p.stride);
 }
 
 // Output pixels [first, last) of a row whose taps x..x+1+slack, y..y+1 lie inside the plane.
@@ -118,36 +129,36 @@ int border_index(int i, int size, Border border) {
   return -1;
 }
 
-std::uint8_t sample_checked(const PlaneView& src, std::int32_t cx, std::int32_t cy, Border border,
-                            std::uint8_t fill) {
+template <typename T>
+T sample_checked(const PlaneView& src, std::int32_t cx, std::int32_t cy, Border border, int fill) {
   const int x = whole(cx), y = whole(cy);
   const int xs[2] = {border_index(x, src.width, border), border_index(x + 1, src.width, border)};
   const int ys[2] = {border_index(y, src.height, border), border_index(y + 1, src.height, border)};
   int p[4];
   for (int j = 0; j < 2; ++j) {
     for (int i = 0; i < 2; ++i) {
-      p[j * 2 + i] = xs[i] < 0 || ys[j] < 0
-                         ? fill
-                         : src.data[static_cast<std::ptrdiff_t>(ys[j]) * src.stride + xs[i]];
+      p[j * 2 + i] = xs[i] < 0 || ys[j] < 0 ? fill : row_of<T>(src, ys[j])[xs[i]];
     }
   }
-  return blend(p[0], p[1], p[2], p[3], weight(cx), weight(cy));
+  return blend<T>(p[0], p[1], p[2], p[3], weight(cx), weight(cy));
 }
 
-void row_checked(const PlaneView& src, std::uint8_t* out, int first, int last,
-                 const RowCoordinate& fx, const RowCoordinate& fy, Border border,
-                 std::uint8_t fill) {
-  for (int x = first; x < last; ++x) out[x] = sample_checked(src, fx.at(x), fy.at(x), border, fill);
+template <typename T>
+void row_checked(const PlaneView& src, T* out, int first, int last, const RowCoordinate& fx,
+                 const RowCoordinate& fy, Border border, int fill) {
+  for (int x = first; x < last; ++x)
+    out[x] = sample_checked<T>(src, fx.at(x), fy.at(x), border, fill);
 }
 
 // Every tap inside: no checks.
-void row_inside(const PlaneView& src, std::uint8_t* out, int first, int last,
-                const RowCoordinate& fx, const RowCoordinate& fy) {
+template <typename T>
+void row_inside(const PlaneView& src, T* out, int first, int last, const RowCoordinate& fx,
+                const RowCoordinate& fy) {
   for (int x = first; x < last; ++x) {
     const std::int32_t cx = fx.at(x), cy = fy.at(x);
-    const std::uint8_t* p =
-        src.data + static_cast<std::ptrdiff_t>(whole(cy)) * src.stride + whole(cx);
-    out[x] = blend(p[0], p[1], p[src.stride], p[src.stride + 1], weight(cx), weight(cy));
+    const T* p = row_of<T>(src, whole(cy)) + whole(cx);
+    const T* q = row_of<T>(src, whole(cy) + 1) + whole(cx);
+    out[x] = blend<T>(p[0], p[1], q[0], q[1], weight(cx), weight(cy));
   }
 }
 
@@ -165,7 +176,7 @@ __attribute__((target("avx2"))) int row_inside_avx2(const PlaneView& src, std::u
                                                     const RowCoordinate& fy) {
   int x = (first + kBlock - 1) & ~(kBlock - 1);
   if (x >= last) return first;
-  row_inside(src, out, first, x, fx, fy);
+  row_inside<std::uint8_t>(src, out, first, x, fx, fy);
   const __m256i lane_x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(fx.lane.data()));
   const __m256i lane_y = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(fy.lane.data()));
   const __m256i stride = _mm256_set1_epi32(src.stride);
@@ -230,9 +241,11 @@ __attribute__((target("avx2"))) int row_inside_avx2(const PlaneView& src, std::u
 
 }  // namespace
 
-void warp_plane_bilinear(const PlaneView& src, const MutablePlaneView& dst,
-                         const InverseAffine& map, Border border, std::uint8_t fill,
-                         bool allow_simd) {
+namespace {
+
+template <typename T>
+void warp_plane(const PlaneView& src, const MutablePlaneView& dst, const InverseAffine& map,
+                Border border, int fill, bool allow_simd) {
   const auto& m = map.m;
   const std::int64_t step_x = std::llround(m[0] * kOne32);
   const std::int64_t step_y = std::llround(m[3] * kOne32);
@@ -240,22 +253,40 @@ void warp_plane_bilinear(const PlaneView& src, const MutablePlaneView& dst,
   for (int y = 0; y < dst.height; ++y) {
     const RowCoordinate fx(std::llround((m[1] * y + m[2]) * kOne32) + kHalfWeightStep, step_x);
     const RowCoordinate fy(std::llround((m[4] * y + m[5]) * kOne32) + kHalfWeightStep, step_y);
-    std::uint8_t* out = dst.data + static_cast<std::ptrdiff_t>(y) * dst.stride;
+    T* out = reinterpret_cast<T*>(dst.data + static_cast<std::ptrdiff_t>(y) * dst.stride);
     const Span inside = inside_span(fx, fy, dst.width, src, 0);
-    row_checked(src, out, 0, inside.first, fx, fy, border, fill);
+    row_checked<T>(src, out, 0, inside.first, fx, fy, border, fill);
     int x = inside.first;
 #if SW_HAVE_AVX2
-    if (simd) {
-      const Span wide = inside_span(fx, fy, dst.width, src, 2);
-      if (wide.first < wide.last && wide.first >= inside.first && wide.last <= inside.last) {
-        row_inside(src, out, inside.first, wide.first, fx, fy);
-        x = row_inside_avx2(src, out, wide.first, wide.last, fx, fy);
+    // The vector loop is for bytes; 16-bit samples (10/12-bit video) take the scalar loops.
+    if constexpr (sizeof(T) == 1) {
+      if (simd) {
+        const Span wide = inside_span(fx, fy, dst.width, src, 2);
+        if (wide.first < wide.last && wide.first >= inside.first && wide.last <= inside.last) {
+          row_inside<T>(src, out, inside.first, wide.first, fx, fy);
+          x = row_inside_avx2(src, out, wide.first, wide.last, fx, fy);
+        }
       }
     }
 #endif
-    row_inside(src, out, x, inside.last, fx, fy);
-    row_checked(src, out, inside.last, dst.width, fx, fy, border, fill);
+    row_inside<T>(src, out, x, inside.last, fx, fy);
+    row_checked<T>(src, out, inside.last, dst.width, fx, fy, border, fill);
   }
+}
+
+}  // namespace
+
+void warp_plane_bilinear(const PlaneView& src, const MutablePlaneView& dst,
+                         const InverseAffine& map, Border border, int fill, bool allow_simd) {
+  if (src.bytes_per_sample != dst.bytes_per_sample ||
+      (src.bytes_per_sample != 1 && src.bytes_per_sample != 2))
+    throw Error("render", "bilinear: expected 1- or 2-byte samples in and out, got " +
+                              std::to_string(src.bytes_per_sample) + " and " +
+                              std::to_string(dst.bytes_per_sample));
+  if (src.bytes_per_sample == 1)
+    warp_plane<std::uint8_t>(src, dst, map, border, fill, allow_simd);
+  else
+    warp_plane<std::uint16_t>(src, dst, map, border, fill, allow_simd);
 }
 
 }  // namespace sw::render

@@ -1,4 +1,5 @@
-// Bilinear resampling of one 8-bit plane through an affine map, in integer arithmetic.
+// Bilinear resampling of one plane (8-bit, or 16-bit words of up to 12 bits) through an affine
+// map, in integer arithmetic.
 //
 // Why not cv::warpAffine: on a 1080p plane it spends about 4.5 ns a pixel (it builds a map of
 // fixed-point coordinates block by block, then remaps), which made the warp of a 1080p frame
@@ -29,11 +30,12 @@ struct InverseAffine {
   double m[6];
 };
 
-// `src` holds 8-bit samples (bytes_per_sample 1); `dst` is written whole. No size relation is
-// required between them. `allow_simd` = false forces the scalar loops (the tests check that
-// both give the same bytes); with true, AVX2 is used where the CPU has it.
+// `src` and `dst` hold samples of the same size: bytes, or 16-bit words of at most 12
+// significant bits (10/12-bit video; the sums stay in 32 bits); `dst` is written whole, `fill`
+// is the constant border's sample. No size relation is required between them. `allow_simd` =
+// false forces the scalar loops (the tests check that both give the same bytes); with true,
+// AVX2 is used for 8-bit planes where the CPU has it. Throws sw::Error for other sample sizes.
 void warp_plane_bilinear(const PlaneView& src, const MutablePlaneView& dst,
-                         const InverseAffine& map, Border border, std::uint8_t fill,
-                         bool allow_simd = true);
+                         const InverseAffine& map, Border border, int fill, bool allow_simd = true);
 
 }  // namespace sw::render

@@ -9,11 +9,10 @@
 //  * Centres: output pixel q (about the output plane's centre) samples input T^-1(q) (about the
 //    input plane's centre). The two centres differ when the output is one pixel smaller than
 //    the input (odd sizes encoded at even size); the centres still map onto each other.
-//  * Sampling is bilinear in integer arithmetic (1/256-pixel weights). An exact integer shift
-//    has zero fractional part, so it copies samples unchanged.
+//  * Sampling is bilinear in integer arithmetic (1/256-pixel weights), at the input's depth
+//    (10/12-bit samples are warped as 16-bit words, never through 8 bits). An exact integer
+//    shift has zero fractional part, so it copies samples unchanged.
 #include "render/warp.hpp"
-
-#include "core/plane_depth.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -48,9 +47,11 @@ void check_sizes(const FrameView& in, const MutableFrameView& out) {
       throw Error("render", "plane " + std::to_string(k) +
                                 ": expected distinct input and output memory, got the same");
     }
-    if (!fits || (a.data == nullptr) != (b.data == nullptr) || b.bytes_per_sample != 1) {
-      throw Error("render", "plane " + std::to_string(k) + ": expected an 8-bit output plane of " +
-                                size_text(a.width, a.height) + " (or one pixel smaller), got " +
+    if (!fits || (a.data == nullptr) != (b.data == nullptr) ||
+        (a.data && b.bytes_per_sample != a.bytes_per_sample)) {
+      throw Error("render", "plane " + std::to_string(k) + ": expected an output plane of " +
+                                size_text(a.width, a.height) + " (or one pixel smaller) with " +
+                                std::to_string(a.bytes_per_sample) + "-byte samples, got " +
                                 size_text(b.width, b.height) + " with " +
                                 std::to_string(b.bytes_per_sample) + "-byte samples");
     }
@@ -86,19 +87,21 @@ void warp_frame(const FrameView& in, const Transform2D& transform, const WarpPar
                               std::to_string(transform.zoom));
   }
   check_sizes(in, out);
+  const bool deep = in.planes[0].bytes_per_sample == 2;
+  if (deep ? in.bit_depth <= 8 || in.bit_depth > 12 : in.bit_depth != 8)
+    throw Error("render", "expected 8-bit samples or 16-bit words of 9..12 bits, got " +
+                              std::to_string(in.planes[0].bytes_per_sample) + "-byte samples of " +
+                              std::to_string(in.bit_depth) + " bits");
 
-  // One conversion buffer per thread, reused across frames and planes (each plane is fully
-  // consumed before the next is converted).
-  thread_local std::vector<std::uint8_t> deep_buffer;
   for (int k = 0; k < 3; ++k) {
     const PlaneView& src_plane = in.planes[k];
     MutablePlaneView& dst_plane = out.planes[k];
     if (src_plane.data == nullptr) continue;  // e.g. a grey-only frame
     const int shift_x = k == 0 ? 0 : in.chroma_shift_x;
     const int shift_y = k == 0 ? 0 : in.chroma_shift_y;
-    const PlaneView src = plane_to_8bit(src_plane, in.bit_depth, deep_buffer, "render");
-    const std::uint8_t black = k == 0 ? 16 : 128;  // limited range: Y 16, Cb/Cr 128
-    warp_plane_bilinear(src, dst_plane,
+    // Limited-range black: Y 16, Cb/Cr 128, scaled to the depth (64 and 512 at 10 bits).
+    const int black = (k == 0 ? 16 : 128) << (in.bit_depth - 8);
+    warp_plane_bilinear(src_plane, dst_plane,
                         plane_map(transform, shift_x, shift_y, src_plane, dst_plane), params.border,
                         black);
   }

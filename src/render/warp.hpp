@@ -39,9 +39,9 @@ inline constexpr int kDefaultFillRadius = 15;
 
 // Warps `in` into `out`, writing straight into out's planes. `out` has the same subsampling and,
 // per plane, the same size or one pixel less in a dimension (odd sizes encoded at even size;
-// each plane's centre maps to the input plane's centre). Input is 8 or 16-bit (shifted down by
-// bit_depth - 8 before warping), output 8-bit. Throws sw::Error on mismatched sizes or a
-// non-finite transform / zoom <= 0.
+// each plane's centre maps to the input plane's centre). Output samples are the input's: bytes,
+// or 16-bit words of in.bit_depth (9..12) bits, warped at that depth. Throws sw::Error on
+// mismatched sizes or sample sizes, or a non-finite transform / zoom <= 0.
 // The inverse map (output pixel -> input pixel) of one plane, subsampled by 2^shift, of a frame
 // warped by `transform` (see warp.cpp).
 InverseAffine plane_map(const Transform2D& transform, int shift_x, int shift_y, const PlaneView& in,

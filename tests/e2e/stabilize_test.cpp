@@ -132,7 +132,7 @@ TEST(Stabilize, KeepsVariableFrameRateTimestamps) {
   EXPECT_EQ(frame_times(dir.file("out.mp4")), in_times);
 }
 
-TEST(Stabilize, TenBitInputGivesEightBitOutput) {
+TEST(Stabilize, TenBitInputGivesTenBitOutput) {
   TempDir dir;
   ClipSpec spec;
   spec.frames = 30;
@@ -144,7 +144,7 @@ TEST(Stabilize, TenBitInputGivesEightBitOutput) {
   EXPECT_EQ(
       shell("ffprobe -v error -select_streams v:0 -show_entries stream=pix_fmt -of csv=p=0 '" +
             dir.file("out.mp4") + "'"),
-      "yuv420p\n");
+      "yuv420p10le\n");
   EXPECT_EQ(count_frames(dir.file("out.mp4")), spec.frames);
 }
 

@@ -68,7 +68,8 @@ TEST_F(RenderKeyTest, EveryWarpAndEncoderFieldChangesTheKey) {
     ++variants;
   }
   EXPECT_EQ(variants,
-            1u + 2u + 6u);  // border, fill radius; encoder, crf, preset, threads, gop, simd cap
+            1u + 2u + 7u);  // border, fill radius; encoder, crf, preset, threads, pix_fmt, gop,
+                            // simd cap
   EXPECT_EQ(keys.size(), variants) << "a field left the key unchanged";
 }
 

@@ -206,8 +206,21 @@ class ClipWriter {
     ctx->max_b_frames = spec_.bframes;
     ctx->color_range = AVCOL_RANGE_MPEG;  // what swscale's BGR -> YUV produces by default
     ctx->colorspace = AVCOL_SPC_SMPTE170M;
+    if (spec_.hdr10) {
+      ctx->color_primaries = AVCOL_PRI_BT2020;
+      ctx->color_trc = AVCOL_TRC_SMPTE2084;
+      ctx->colorspace = AVCOL_SPC_BT2020_NCL;
+    }
     AVDictionary* options = nullptr;
-    if (spec_.codec == "libx264") {
+    if (spec_.codec == "libx265") {
+      av_dict_set(&options, "preset", "ultrafast", 0);
+      av_dict_set(&options, "crf", std::to_string(spec_.crf).c_str(), 0);
+      std::string params = "log-level=error:pools=1:frame-threads=1";
+      if (spec_.hdr10)
+        params += std::string(":master-display=") + kHdr10MasterDisplay +
+                  ":max-cll=" + std::to_string(kHdr10MaxCll) + "," + std::to_string(kHdr10MaxFall);
+      av_dict_set(&options, "x265-params", params.c_str(), 0);
+    } else if (spec_.codec == "libx264") {
       av_dict_set(&options, "preset", "veryfast", 0);
       if (kX264Asm[0] != '\0') av_dict_set(&options, "x264-params", kX264Asm, 0);
       av_dict_set(&options, "crf", std::to_string(spec_.crf).c_str(), 0);

@@ -57,7 +57,17 @@ struct ClipSpec {
   // A steady roll: the camera turns by this much (degrees) from the first frame to the last,
   // linearly, on top of the pan and the shake (a horizon that drifts); part of steady_path().
   double roll_drift_deg = 0;
+  // HDR10 labels: BT.2020 primaries and matrix, PQ transfer, and (libx265 only) the mastering
+  // display and content light level SEI below. The pixels are what they are without it.
+  bool hdr10 = false;
 };
+
+// The HDR10 metadata of a clip with hdr10 (x265's notation: chromaticities in 0.00002,
+// luminance in 0.0001 cd/m2): a P3 display of 1000 cd/m2, content at 1000/400 cd/m2.
+inline constexpr const char* kHdr10MasterDisplay =
+    "G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1)";
+inline constexpr unsigned kHdr10MaxCll = 1000;
+inline constexpr unsigned kHdr10MaxFall = 400;
 
 struct ClipTruth {
   std::vector<sw::Transform2D> camera;  // camera[i]: steady texture -> frame i, see above
