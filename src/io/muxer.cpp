@@ -12,6 +12,7 @@ extern "C" {
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <string_view>
 
 #include "io/hdr_metadata.hpp"
 
@@ -92,6 +93,13 @@ int Muxer::build(const AVFormatContext* input, int video_index, const VideoStrea
   av_check(avformat_alloc_output_context2(&raw, format_, nullptr, path_.c_str()),
            "creating the output", path_);
   ctx_.reset(raw);  // ctx_ owns the output context (not its pb, see close_file)
+  // Matroska and WebM write a random segment UID and the muxing date, so two runs of the same
+  // command would differ; bit-exact mode leaves both out. (MP4/MOV write neither: their bytes
+  // stay as they were.)
+  const std::string_view name = format_->name;
+  if (name.find("matroska") != std::string_view::npos ||
+      name.find("webm") != std::string_view::npos)
+    ctx_->flags |= AVFMT_FLAG_BITEXACT;
   if (input) av_dict_copy(&ctx_->metadata, input->metadata, 0);
 
   for (unsigned i = 0; i < n; ++i) {
