@@ -51,6 +51,18 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               "off is about 20 % faster to decode but measured less steady "
                               "output on 5 of the 8 test clips",
                               on_off(d.analysis_deblock), {"on", "off"}));
+    t.push_back(text_option("--ignore", "X,Y,W,H",
+                            "measure no motion in this rectangle (a dashboard, an overlay, a "
+                            "foreground moving on its own): input pixels, or all four in percent "
+                            "of the width and height (0,80%,100%,20% is the bottom fifth); "
+                            "repeatable",
+                            ""));
+    t.push_back(text_option("--ignore-mask", "MASK.png",
+                            "measure no motion where this image (the input's coded size, any "
+                            "format OpenCV reads, as grey) is black (below 128); white = "
+                            "measured. Its content is part of the analysis parameters (a "
+                            "changed mask re-analyses a store)",
+                            ""));
     t.push_back(enum_option("--store-frames", "WHAT",
                             "also keep frames in the store: luma at analysis size, or rgb at "
                             "full size (one frame per chunk, like dask.array.to_zarr)",
@@ -175,6 +187,11 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.motion.analysis_width = static_cast<int>(args.integer("--analysis-width"));
     o.analysis_deblock = args.text("--analysis-deblock") == "on";
     o.store_frames = enum_value<exec::StoreFrames>(args, "--store-frames");
+    for (const std::string& region : args.all("--ignore"))
+      o.motion.ignore.push_back(motion::parse_ignore_region(region));
+    o.motion.ignore_mask = args.text("--ignore-mask");
+    if (!o.motion.ignore_mask.empty())
+      o.motion.ignore_mask_sha256 = motion::ignore_mask_sha256(o.motion.ignore_mask);
   }
   if (groups & kPathGroup) {
     o.path.radius = static_cast<int>(args.integer("--radius"));
