@@ -61,8 +61,10 @@ int cmd_stabilize(std::span<char* const> argv) {
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
   check_output_paths({input, args.text("--store")},
-                     {output, args.text("--report"), args.text("--path-csv"), args.text("--trace")},
+                     {output, args.text("--report"), args.text("--path-csv"), args.text("--trace"),
+                      args.text("--compare")},
                      args.flag("--overwrite"));
+  const std::string compare = compare_target(args, input, output);
   apply_verbose(args);
   const bool quiet = args.flag("--quiet");
   const bool bars = !quiet && ProgressBar::stderr_is_terminal();
@@ -94,6 +96,7 @@ int cmd_stabilize(std::span<char* const> argv) {
         static_cast<long long>(outliers), static_cast<long long>(path.invalid_pairs));
     print_fill_summary(output, rendered);
   }
+  write_compare_video(compare, input, output, options, quiet);
   report.finish();
   if (args.flag("--metrics"))
     std::fputs(report::format_summary(report::planned_summary(analysis.motions, path,

@@ -141,6 +141,11 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               default_text(d.encode.crf), 0, 51));
     t.push_back(
         text_option("--preset", "NAME", "encoder preset (libx264/libx265)", d.encode.preset));
+    t.push_back(text_option("--compare", "FILE.mp4",
+                            "also write a side-by-side video, input | stabilized, labelled, with "
+                            "the output's timestamps and encoder settings (each half at the "
+                            "output's size: twice its width; MP4, video only)",
+                            ""));
     t.push_back(number_option("--encoder-threads", "N",
                               "encoder threads per segment; fixed so the output bytes never "
                               "depend on the machine",
