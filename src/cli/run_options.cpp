@@ -53,9 +53,9 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               on_off(d.analysis_deblock), {"on", "off"}));
     t.push_back(text_option("--ignore", "X,Y,W,H",
                             "measure no motion in this rectangle (a dashboard, an overlay, a "
-                            "foreground moving on its own): input pixels, or all four in percent "
-                            "of the width and height (0,80%,100%,20% is the bottom fifth); "
-                            "repeatable",
+                            "foreground moving on its own): input pixels (coded size), or all "
+                            "four in percent of the width and height (0,80%,100%,20% is the "
+                            "bottom fifth); repeatable",
                             ""));
     t.push_back(text_option("--ignore-mask", "MASK.png",
                             "measure no motion where this image (the input's coded size, any "

@@ -93,7 +93,7 @@ cv::Rect region_pixels(const IgnoreRegion& r, int width, int height) {
 IgnoreRegion parse_ignore_region(const std::string& text) {
   IgnoreRegion r;
   double* values[] = {&r.x, &r.y, &r.w, &r.h};
-  int with_percent = 0;
+  int with_percent = 0, plain_nonzero = 0;
   std::size_t start = 0;
   for (int i = 0; i < 4; ++i) {
     const std::size_t end = i < 3 ? text.find(',', start) : text.size();
@@ -102,7 +102,8 @@ IgnoreRegion parse_ignore_region(const std::string& text) {
                          "'");
     }
     std::string part = text.substr(start, end - start);
-    if (!part.empty() && part.back() == '%') {
+    const bool percent = !part.empty() && part.back() == '%';
+    if (percent) {
       ++with_percent;
       part.pop_back();
     }
@@ -117,14 +118,16 @@ IgnoreRegion parse_ignore_region(const std::string& text) {
       throw ignore_error("expected x,y,w,h (four numbers, or four percentages), got '" + text +
                          "'");
     }
+    if (!percent && v != 0) ++plain_nonzero;
     *values[i] = v;
     start = end + 1;
   }
-  if (with_percent != 0 && with_percent != 4) {
+  // 0 is the same in either unit, so "0,80%,100%,20%" needs no % on its 0.
+  if (with_percent != 0 && plain_nonzero != 0) {
     throw ignore_error("expected all four values in pixels or all four in percent, got '" + text +
                        "'");
   }
-  r.percent = with_percent == 4;
+  r.percent = with_percent != 0;
   if (r.x < 0 || r.y < 0) throw ignore_error("expected x, y >= 0, got '" + text + "'");
   if (!(r.w > 0) || !(r.h > 0)) throw ignore_error("expected w, h > 0, got '" + text + "'");
   if (r.percent && (r.x + r.w > 100 + 1e-9 || r.y + r.h > 100 + 1e-9)) {

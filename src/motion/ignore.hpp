@@ -1,10 +1,10 @@
 // Ignore regions: parts of the frame no motion is measured from (a dashboard, a timestamp
 // overlay, a watermark, a foreground that moves on its own and would drag the estimate).
 //
-// Given as rectangles (--ignore x,y,w,h, in the input's coded pixels or, all four with '%',
-// in percent of its width and height) and/or a mask image (--ignore-mask, the input's coded
-// size, black = ignore). Both are parameters of the analysis (MotionParams): the mask by its
-// path and the SHA-256 of its bytes, so a changed mask changes the store's analysis
+// Given as rectangles (--ignore x,y,w,h, in the input's coded pixels or, all with '%' (a 0
+// may go without), in percent of its width and height) and/or a mask image (--ignore-mask, the
+// input's coded size, black = ignore). Both are parameters of the analysis (MotionParams): the mask
+// by its path and the SHA-256 of its bytes, so a changed mask changes the store's analysis
 // description, and every process that reads the path checks it still has those bytes.
 #pragma once
 
@@ -20,8 +20,8 @@ struct IgnoreRegion {
   bool percent = false;  // all four in percent of the frame's width (x, w) and height (y, h)
 };
 
-// "x,y,w,h" or "x%,y%,w%,h%"; throws sw::Error naming --ignore (usage) on anything else, a
-// negative value, an empty rectangle or a percentage above 100.
+// "x,y,w,h" or "x%,y%,w%,h%" (a 0 may go without %); throws sw::Error naming --ignore (usage) on
+// anything else, a negative value, an empty rectangle or a percentage above 100.
 IgnoreRegion parse_ignore_region(const std::string& text);
 
 // "x,y,w,h" as the user would write it (the inverse of parse_ignore_region).
