@@ -59,9 +59,9 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                             ""));
     t.push_back(text_option("--ignore-mask", "MASK.png",
                             "measure no motion where this image (the input's coded size, any "
-                            "format OpenCV reads, as grey) is black (below 128); white = "
-                            "measured. Its content is part of the analysis parameters (a "
-                            "changed mask re-analyses a store)",
+                            "format OpenCV reads, as grey) is black (below 128), white = "
+                            "measured; its content (SHA-256) is an analysis parameter, so a "
+                            "store made with another mask refuses the run. Unreadable: exit 1",
                             ""));
     t.push_back(enum_option("--store-frames", "WHAT",
                             "also keep frames in the store: luma at analysis size, or rgb at "
