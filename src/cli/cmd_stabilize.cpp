@@ -1,6 +1,8 @@
-// `stillwater stabilize IN -o OUT`: prepare, analysis pass, path stage, render pass.
+// `stillwater stabilize IN -o OUT`: prepare, analysis pass, path stage, render pass; with
+// several inputs or a directory, that for each file in turn (cli/batch.hpp).
 #include <cstdio>
 
+#include "cli/batch.hpp"
 #include "cli/commands.hpp"
 #include "cli/console.hpp"
 #include "cli/options.hpp"
@@ -21,7 +23,9 @@ constexpr unsigned kGroups = kExecGroup | kAnalysisGroup | kPathGroup | kRenderG
 std::vector<Option> stabilize_options() {
   std::vector<Option> t = {
       text_option("--output", "FILE",
-                  "the stabilized video to write (container from the extension)", "", 'o'),
+                  "the stabilized video to write (container from the extension); with several "
+                  "inputs or a DIR, the directory to write them into",
+                  "", 'o'),
       flag_option("--overwrite", "overwrite FILE if it exists (never the input)", 'y'),
   };
   append_options(t, kGroups);
@@ -43,48 +47,40 @@ constexpr const char* kDescription =
     "--smoother and --crop), and\nwrites OUT with every frame warped onto it, all other "
     "streams (audio, data) copied, timestamps\nand metadata kept. OUT is written under a "
     "temporary name and renamed when complete. With\n--store, a killed run resumes where it "
-    "stopped when the same command is run again.";
+    "stopped when the same command is run again.\n\n"
+    "Batch: with several inputs, or a directory DIR (its regular files with a video extension,\n"
+    "sorted by name, subdirectories not entered), the files are stabilized one after the other\n"
+    "(each file's segments on the threads, and with --mpi on the ranks) into -o's directory\n"
+    "(an existing one, or a name ending with '/', created): IN's output is DIR/<stem><ext>,\n"
+    "its extension kept when its container can hold the --encoder's codec, else .mp4; with\n"
+    "--store S, its store is S/<stem>.zarr. No output may be an input, an existing output\n"
+    "needs -y, as for one file. A file that fails prints its error line and the batch goes on;\n"
+    "the summary has one line per file, and the exit code is 1 when any file failed (2 for a\n"
+    "bad command line, 130 when interrupted, which ends the batch). --report, --path-csv and\n"
+    "--compare take one input. The video extensions (any case):";
 
-}  // namespace
-
-int cmd_stabilize(std::span<char* const> argv) {
-  const auto table = stabilize_options();
-  const Args args = parse_args(argv, table);
-  if (args.flag("--help")) {
-    std::fputs(format_help("stillwater stabilize IN -o OUT [OPTIONS]", kDescription, table).c_str(),
-               stdout);
-    return 0;
-  }
-  const std::string input = single_positional(args, "stabilize", "input file");
-  const std::string output = args.text("--output");
-  if (output.empty()) throw Error("stabilize", "missing -o OUT (see --help)", ExitCode::usage);
-  configure_s3(args);
-  if (const auto served = start_mpi(args)) return *served;
-  check_output_paths({input, args.text("--store")},
-                     {output, args.text("--report"), args.text("--path-csv"), args.text("--trace"),
-                      args.text("--compare")},
-                     args.flag("--overwrite"));
-  const std::string compare = compare_target(args, input, output);
-  apply_verbose(args);
+// One input into one output, from the prepare step to the summary, --metrics and --report.
+// `report` (single runs) is finished where its table belongs, after the summary; a batch
+// finishes its own once, after the last file.
+FileSummary stabilize_file(const Args& args, const exec::RunOptions& options,
+                           const std::string& input, const std::string& output,
+                           const std::string& bar_prefix, RunReport* report) {
   const bool quiet = args.flag("--quiet");
   const bool bars = !quiet && ProgressBar::stderr_is_terminal();
-  const exec::RunOptions options = run_options_from(args, kGroups);
-
-  RunReport report(options, quiet, args.flag("--verbose"));
   exec::Prepared run = exec::prepare(input, options);
-  const auto analysis = analyze_pass(run, options, bars);
+  const auto analysis = analyze_pass(run, options, bars, bar_prefix);
   const path::PathResult path = path_pass(run, options, analysis.motions);
   if (args.given("--path-csv"))
     write_path_csv(args.text("--path-csv"), run, analysis.motions, path);
   const std::vector<Transform2D> camera = exec::camera_transforms(path.trajectory);
   const auto rendered =
-      render_pass(run, options, path.correction, {camera, path.cut}, output, bars);
+      render_pass(run, options, path.correction, {camera, path.cut}, output, bars, bar_prefix);
 
+  const auto frames = static_cast<std::int64_t>(analysis.motions.size());
+  const auto before = report::residual_jitter(path::measured_path(analysis.motions), run.info.width,
+                                              run.info.height);
+  const auto after = report::residual_jitter(path.smoothed, run.info.width, run.info.height);
   if (!quiet) {
-    const auto frames = static_cast<std::int64_t>(analysis.motions.size());
-    const auto before = report::residual_jitter(path::measured_path(analysis.motions),
-                                                run.info.width, run.info.height);
-    const auto after = report::residual_jitter(path.smoothed, run.info.width, run.info.height);
     std::int64_t outliers = 0;
     for (auto flag : path.outlier) outliers += flag;
     std::printf(
@@ -96,8 +92,8 @@ int cmd_stabilize(std::span<char* const> argv) {
         static_cast<long long>(outliers), static_cast<long long>(path.invalid_pairs));
     print_fill_summary(output, rendered);
   }
-  write_compare_video(compare, input, output, options, quiet);
-  report.finish();
+  write_compare_video(args.text("--compare"), input, output, options, quiet);
+  if (report) report->finish();
   if (args.flag("--metrics"))
     std::fputs(report::format_summary(report::planned_summary(analysis.motions, path,
                                                               run.info.width, run.info.height,
@@ -111,6 +107,75 @@ int cmd_stabilize(std::span<char* const> argv) {
     data.full_frame = options.path.crop == path::Crop::fill;
     warn_all(input, report::write_report(args.text("--report"), data, {output}));
   }
+  return {frames, before.corner_px, after.corner_px};
+}
+
+// Several inputs, or a directory (cli/batch.hpp): each file as stabilize_file, one store each.
+int stabilize_batch(const Args& args, const std::string& output) {
+  for (const char* single : {"--report", "--path-csv", "--compare"}) {
+    if (args.given(single))
+      throw Error(single, "writes one file per run: not with several inputs or a directory",
+                  ExitCode::usage);
+  }
+  configure_s3(args);
+  if (const auto served = start_mpi(args)) return *served;
+  apply_verbose(args);
+  const exec::RunOptions options = run_options_from(args, kGroups);
+  const auto items =
+      plan_batch(args.positional, output, args.text("--store"), options.encode.encoder);
+  std::vector<std::string> inputs;
+  for (const auto& item : items) inputs.push_back(item.input);
+  check_output_paths(inputs, {args.text("--trace")}, args.flag("--overwrite"));
+
+  RunReport report(options, args.flag("--quiet"), args.flag("--verbose"));
+  const auto results = run_batch(items, [&](const BatchItem& item, const std::string& bar_prefix) {
+    std::vector<std::string> file_inputs = inputs;
+    file_inputs.push_back(item.store);
+    check_output_paths(file_inputs, {item.output}, args.flag("--overwrite"));
+    exec::RunOptions file_options = options;
+    file_options.store = item.store;
+    return stabilize_file(args, file_options, item.input, item.output, bar_prefix, nullptr);
+  });
+  report.finish();
+  if (!args.flag("--quiet")) print_batch_summary(results);
+  return batch_exit_code(results);
+}
+
+}  // namespace
+
+int cmd_stabilize(std::span<char* const> argv) {
+  const auto table = stabilize_options();
+  const Args args = parse_args(argv, table);
+  if (args.flag("--help")) {
+    std::fputs(format_help("stillwater stabilize IN -o OUT [OPTIONS]\n"
+                           "       stillwater stabilize IN... -o DIR/ [OPTIONS]\n"
+                           "       stillwater stabilize DIR -o OUTDIR/ [OPTIONS]",
+                           kDescription + ("\n" + video_extensions_text()), table)
+                   .c_str(),
+               stdout);
+    return 0;
+  }
+  const std::string output = args.text("--output");
+  if (is_batch(args.positional)) {
+    if (output.empty()) throw Error("stabilize", "missing -o DIR/ (see --help)", ExitCode::usage);
+    return stabilize_batch(args, output);
+  }
+  if (args.positional.empty())
+    throw Error("stabilize", "expected an input file, several, or a directory (see --help)",
+                ExitCode::usage);
+  const std::string input = args.positional[0];
+  if (output.empty()) throw Error("stabilize", "missing -o OUT (see --help)", ExitCode::usage);
+  configure_s3(args);
+  if (const auto served = start_mpi(args)) return *served;
+  check_output_paths({input, args.text("--store")},
+                     {output, args.text("--report"), args.text("--path-csv"), args.text("--trace"),
+                      args.text("--compare")},
+                     args.flag("--overwrite"));
+  compare_target(args, input, output);
+  apply_verbose(args);
+  const exec::RunOptions options = run_options_from(args, kGroups);
+  RunReport report(options, args.flag("--quiet"), args.flag("--verbose"));
+  stabilize_file(args, options, input, output, "", &report);
   return 0;
 }
 

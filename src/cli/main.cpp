@@ -27,6 +27,8 @@ stillwater reads a shaky video and writes a stabilized one, keeping audio, timin
 
 Commands:
   stabilize IN -o OUT   analyse the camera motion, smooth it, and render a stabilized video
+  stabilize IN... -o DIR/, stabilize DIR -o OUTDIR/
+                        the same for several files, or a directory's videos, one by one
   analyze IN --store S  the analysis pass (and the path) alone, into a Zarr store
   render IN --store S -o OUT
                         the render pass alone, from a store's corrections
@@ -42,7 +44,8 @@ Options:
 
 Exit codes:
   0    success
-  1    the run failed (bad input, I/O error, ...): one line on stderr says why
+  1    the run failed (bad input, I/O error, ...): one line on stderr says why; in a
+       batch, any file failed (each has its line, and a last line names them)
   2    bad command line
   130  interrupted (Ctrl-C); nothing partial is left behind
 )";

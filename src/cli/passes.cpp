@@ -59,9 +59,9 @@ void write_compare_video(const std::string& compare, const std::string& input,
   }
 }
 
-exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& options,
-                                   bool bars) {
-  ProgressBar bar("analyse", static_cast<std::int64_t>(run.index.size()), bars);
+exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& options, bool bars,
+                                   const std::string& bar_prefix) {
+  ProgressBar bar(bar_prefix + "analyse", static_cast<std::int64_t>(run.index.size()), bars);
   auto out = exec::analyze(run, options, [&](std::int64_t n) { bar.update(n); });
   bar.finish();
   warn_run(run.input, run.warnings);
@@ -88,8 +88,9 @@ path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
 
 exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,
                                 std::span<const Transform2D> corrections,
-                                const exec::FillPath& fill, const std::string& output, bool bars) {
-  ProgressBar bar("render ", static_cast<std::int64_t>(run.index.size()), bars);
+                                const exec::FillPath& fill, const std::string& output, bool bars,
+                                const std::string& bar_prefix) {
+  ProgressBar bar(bar_prefix + "render ", static_cast<std::int64_t>(run.index.size()), bars);
   auto out =
       exec::render(run, options, corrections, fill, output, [&](std::int64_t n) { bar.update(n); });
   bar.finish();

@@ -11,7 +11,9 @@
 
 namespace sw::cli {
 
-exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& options, bool bars);
+// `bar_prefix` starts the progress bars' labels (batch stabilize: "[2/5] ").
+exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& options, bool bars,
+                                   const std::string& bar_prefix = "");
 
 // Runs the path stage and checks the measurements: an error when no pair at all could be
 // measured, a warning with the count when some could not.
@@ -22,7 +24,8 @@ path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
 // on stdout unless quiet.
 exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,
                                 std::span<const Transform2D> corrections,
-                                const exec::FillPath& fill, const std::string& output, bool bars);
+                                const exec::FillPath& fill, const std::string& output, bool bars,
+                                const std::string& bar_prefix = "");
 
 // Full frame: one line with the share of the pixels filled from neighbours and by the
 // fallback (nothing without fill counts).

@@ -27,7 +27,8 @@ void append_options(std::vector<Option>& t, unsigned groups) {
     t.push_back(text_option("--store", "DIR.zarr",
                             "keep the run's state in a Zarr v2 store, a directory or "
                             "s3://BUCKET/PREFIX (resume after a crash, analyse once, render many "
-                            "times)",
+                            "times); stabilize with several inputs: the directory or prefix of "
+                            "one store per input, <stem>.zarr",
                             ""));
     t.push_back(s3_endpoint_option());
     t.push_back(flag_option("--mpi",

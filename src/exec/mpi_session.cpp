@@ -399,6 +399,11 @@ std::string warning_origin() {
   return "[" + who(st.rank, "host " + st.host) + "] ";
 }
 
+bool ready_for_next_pass() {
+  const State& st = state();
+  return !st.active || (!st.broken && !st.pass_running);
+}
+
 SegmentDistributor* distributor() {
   return state().active ? state().distributor.get() : nullptr;
 }

@@ -44,6 +44,11 @@ int size();
 // say where it arose (the other ranks' warnings reach rank 0 with theirs).
 std::string warning_origin();
 
+// Rank 0, after a run failed: whether the other ranks are back waiting for a pass (or MPI is
+// not in use), so that another run may follow (batch stabilize goes on with the next file).
+// False once an MPI call failed or a pass ended without the other ranks' last word.
+bool ready_for_next_pass();
+
 // Rank 0: the distributor for RunOptions (with one rank it runs everything here).
 SegmentDistributor* distributor();
 

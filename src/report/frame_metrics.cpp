@@ -105,15 +105,25 @@ FrameFit FrameComparer::compare(const PlaneView& in_luma, const PlaneView& out_l
   return f;
 }
 
+namespace {
+// What counts as a stabilizer's black fill after a lossy encode. Luma up to 20: limited-range
+// black (16, ours) plus the encoder's noise, and the full-range black (0) that other renderers
+// write into limited-range video (vid.stab's crop=black: Y = 0..9 after x264 at crf 20 on
+// footage 02, which a 16 +- 1 test missed entirely). Chroma within 4 of neutral: x264 left
+// vid.stab's black at U 125..132, V 126..130.
+constexpr int kFillLumaMax = 20;
+constexpr int kFillChromaTolerance = 4;
+}  // namespace
+
 double border_fraction(const FrameView& frame) {
   const PlaneView& y = frame.planes[0];
   if (y.bytes_per_sample != 1) throw Error("metrics", "border detection needs 8-bit frames");
   if (y.width <= 0 || y.height <= 0) return 0;
   cv::Mat mask;
-  cv::inRange(wrap(y), 15, 17, mask);
+  cv::inRange(wrap(y), 0, kFillLumaMax, mask);
   cv::Mat u_ok, v_ok;
-  cv::inRange(wrap(frame.planes[1]), 127, 129, u_ok);
-  cv::inRange(wrap(frame.planes[2]), 127, 129, v_ok);
+  cv::inRange(wrap(frame.planes[1]), 128 - kFillChromaTolerance, 128 + kFillChromaTolerance, u_ok);
+  cv::inRange(wrap(frame.planes[2]), 128 - kFillChromaTolerance, 128 + kFillChromaTolerance, v_ok);
   cv::Mat chroma_ok = u_ok & v_ok, chroma_full;
   // Each chroma sample covers a 2^shift block of luma samples, as the renderer wrote it.
   cv::resize(chroma_ok, chroma_full, mask.size(), 0, 0, cv::INTER_NEAREST);

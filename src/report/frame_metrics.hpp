@@ -13,9 +13,10 @@
 // homography); the affine part is the homography's Jacobian at the centre, H[0:2, 0:2] / H[2,2].
 // A frame with fewer than 12 RANSAC inliers is not fitted (ok = false).
 //
-// Border fill (our estimator): the fraction of a frame's pixels that are the renderer's black
-// fill, i.e. limited-range black, Y = 16 +- 1 with U = V = 128 +- 1, in connected regions (4-
-// connectivity, at luma resolution, chroma looked up per pixel) that touch the frame's edge.
+// Border fill (our estimator): the fraction of a frame's pixels that are a renderer's black
+// fill, i.e. black of either range after a lossy encode (Y <= 20, U and V within 4 of 128; ours
+// writes limited-range 16, vid.stab full-range 0), in connected regions (4-connectivity, at
+// luma resolution, chroma looked up per pixel) that touch the frame's edge.
 // Black that is part of the picture and touches the edge (letterbox bars, night sky) counts
 // too, which is why `metrics` reports it for the input as well: the difference is what the
 // stabilizer added. Fill by --border replicate or mirror is not black and is not seen.

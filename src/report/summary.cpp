@@ -40,6 +40,17 @@ Spread spread(const std::vector<double>& v, std::int64_t& count) {
   return s;
 }
 
+// Per frame, the output's border less the input frame's own (an empty `input`: none).
+AddedBorder added_border(const std::vector<double>& output, const std::vector<double>& input) {
+  AddedBorder a;
+  for (std::size_t i = 0; i < output.size(); ++i) {
+    const double added = output[i] - (i < input.size() ? input[i] : 0.0);
+    a.max = std::max(a.max, added);
+    if (added > kVisibleBorder) ++a.frames;
+  }
+  return a;
+}
+
 void border_stats(VideoSide& side, const std::vector<double>& per_frame) {
   double sum = 0;
   side.border_max = 0;
@@ -116,6 +127,7 @@ Summary measure_videos(const std::string& input, const std::string& output,
   fill(s.output, out_motions);
   border_stats(s.input, in_border);
   border_stats(s.output, s.border_per_frame);
+  s.border_added = added_border(s.border_per_frame, in_border);
   s.cropping = spread(s.cropping_per_frame, s.fitted_frames);
   s.distortion = spread(s.distortion_per_frame, s.fitted_frames);
   if (s.fitted_frames < s.input.frames) {
@@ -190,6 +202,7 @@ Summary planned_summary(std::span<const Motion> motions, const path::PathResult&
     s.border_per_frame.push_back(double(outside) / (double(gw) * gh));
   }
   border_stats(s.output, s.border_per_frame);
+  s.border_added = added_border(s.border_per_frame, {});
   s.cropping = spread(s.cropping_per_frame, s.fitted_frames);
   s.distortion = spread(s.distortion_per_frame, s.fitted_frames);
   return s;
@@ -219,6 +232,9 @@ std::string format_summary(const Summary& s) {
       "%12.4f %12.4f");
   row("border (mean, max)", s.input.border_mean, s.output.border_mean, "%12.4f %12.4f");
   std::snprintf(line, sizeof line, "%-22s %12s %12.4f\n", "", "", s.output.border_max);
+  text += line;
+  std::snprintf(line, sizeof line, "border added%s %.4f max, on %lld frames\n", how,
+                s.border_added.max, static_cast<long long>(s.border_added.frames));
   text += line;
   std::snprintf(line, sizeof line,
                 "cropping%s %.4f mean, %.4f worst; distortion %.4f mean, %.4f worst "
@@ -251,6 +267,7 @@ nlohmann::json to_json(const Summary& s) {
           {"input", to_json(s.input)},
           {"output", to_json(s.output)},
           {"fitted_frames", s.fitted_frames},
+          {"border_added", {{"max", s.border_added.max}, {"frames", s.border_added.frames}}},
           {"cropping", {{"mean", s.cropping.mean}, {"worst", s.cropping.worst}}},
           {"distortion", {{"mean", s.distortion.mean}, {"worst", s.distortion.worst}}},
           {"warnings", s.warnings}};

@@ -8,7 +8,9 @@
 //   distortion  mean and worst (minimum) anisotropy of the output -> input affine part
 //               (report/frame_metrics.hpp; 1 = none);
 //   border      mean and maximum fraction of output pixels that are border fill (and the
-//               input's own, for reference).
+//               input's own, for reference); and what the stabilizer added: per frame, the
+//               output's border minus the input frame's own (black bars, a black frame), its
+//               maximum over frames and the number of frames where it is visible.
 //
 // measure_videos() decodes both videos in lockstep (two io::VideoReaders, one frame of each in
 // memory) and measures everything from the pictures: the output's motion with the same
@@ -50,9 +52,20 @@ struct VideoSide {
   double border_max = 0;
 };
 
+// A frame shows added border when more than this share of its pixels is border fill that its
+// input frame did not have: 0.1 %, a 1-pixel line along the long side of a 1080p frame is
+// 0.05 %, a wedge of 45 x 45 pixels at a corner 0.1 %.
+constexpr double kVisibleBorder = 0.001;
+
+struct AddedBorder {
+  double max = 0;           // the largest per-frame share of added border pixels
+  std::int64_t frames = 0;  // frames with more than kVisibleBorder of it
+};
+
 struct Summary {
   bool planned = false;  // true: from the plan (no output decoded); false: measured
   VideoSide input, output;
+  AddedBorder border_added;
   std::int64_t fitted_frames = 0;  // frames where input -> output could be fitted
   Spread cropping, distortion;
   // Per output frame (NaN where a frame could not be fitted), for the report's plots.

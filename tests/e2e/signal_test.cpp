@@ -1,7 +1,7 @@
 // SIGINT/SIGTERM: the first one stops every long loop (not only the passes' per-frame loops:
 // here the lockstep decode of `metrics IN OUT`, the loop `report --measure` shares), which
 // exits with 130 and leaves nothing behind; a second one ends the program at once, even while
-// it waits in a blocking call.
+// it waits in a blocking call. A batch stops at the first signal.
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -98,6 +98,26 @@ TEST(Signals, FirstSigintStopsMetricsWith130AndNothingLeft) {
     EXPECT_EQ(*status, 130) << "signal " << sig;
   }
   EXPECT_EQ(listing(dir.path()), before);
+}
+
+// A batch (cli/batch.hpp) goes on after a file that fails, but not after an interrupt: the
+// first SIGINT ends it with 130, the file in progress leaves nothing and the next never starts.
+TEST(Signals, SigintEndsABatchWith130AndNoFurtherFile) {
+  TempDir dir;
+  shell(
+      "ffmpeg -v error -f lavfi -i testsrc2=size=640x360:rate=30 -frames:v 300 -c:v libx264 "
+      "-preset ultrafast '" +
+      dir.file("a.mp4") + "' </dev/null");
+  fs::copy_file(dir.file("a.mp4"), dir.file("b.mp4"));
+  Child child({"stabilize", dir.file("a.mp4"), dir.file("b.mp4"), "-o", dir.file("out/"),
+               "--threads", "1", "-q"});
+  std::this_thread::sleep_for(1s);
+  ASSERT_FALSE(child.wait_for(0ms)) << "the batch ended before the signal; make the clip longer";
+  child.signal(SIGINT);
+  const auto status = child.wait_for(10s);
+  ASSERT_TRUE(status) << "still running 10 s after SIGINT";
+  EXPECT_EQ(*status, 130);
+  EXPECT_EQ(listing(dir.file("out")), std::vector<std::string>{});
 }
 
 // A run blocked reading its input (a FIFO that never delivers a byte) cannot reach a check of

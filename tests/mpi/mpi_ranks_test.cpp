@@ -203,6 +203,27 @@ TEST_F(MpiRanks, FailureOnRankZeroEndsEveryRankWithItsMessage) {
   EXPECT_NE(result.err.find("missing.mp4"), std::string::npos) << result.err;
 }
 
+// Batch: the files in turn, each file's passes served by the other rank; a file that fails on
+// rank 0 before its passes (not a video) leaves the ranks waiting for the next file's.
+TEST_F(MpiRanks, BatchServesOneFileAfterAnotherAndGoesOnAfterABrokenFile) {
+  fs::create_directories(dir->file("batch-in"));
+  fs::copy_file(dir->file("in.mp4"), dir->file("batch-in/a.mp4"));
+  std::ofstream(dir->file("batch-in/b.mp4")) << "not a video\n";
+  fs::copy_file(dir->file("in.mp4"), dir->file("batch-in/c.mp4"));
+  const auto result =
+      mpirun(2, {"stabilize", dir->file("batch-in"), "-o", dir->file("batch-out/"), "--store",
+                 dir->file("batch-stores"), "--segment-frames", "8", "--threads", "1", "-q"});
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  EXPECT_NE(result.err.find("b.mp4: not a video file"), std::string::npos) << result.err;
+  make_reference();
+  for (const std::string name : {"a", "c"}) {
+    EXPECT_TRUE(file_bytes(dir->file("batch-out/" + name + ".mp4")) ==
+                file_bytes(dir->file("ref.mp4")))
+        << name << ".mp4 differs from the single-process output";
+  }
+  EXPECT_TRUE(fs::exists(dir->file("batch-stores/c.zarr")));
+}
+
 // --- a second "host": rank 1 in its own network namespace, reached over TCP -----------------
 
 // Runs a shell command; true on success.

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <numbers>
 #include <random>
 #include <vector>
@@ -65,6 +66,51 @@ TEST(AffineScores, IdentityZoomRotationAndStretch) {
   const auto shear = affine_scores(1, 0.3, 0, 1);  // singular values of a shear
   const double t = std::sqrt(0.09 + 4);
   EXPECT_NEAR(shear.distortion, ((t - 0.3) / 2) / ((t + 0.3) / 2), 1e-12);
+}
+
+// A 64x48 4:2:0 frame of mid grey, to paint fills into.
+struct TestFrame {
+  static constexpr int w = 64, h = 48;
+  std::vector<std::uint8_t> y = std::vector<std::uint8_t>(w * h, 120);
+  std::vector<std::uint8_t> u = std::vector<std::uint8_t>(w * h / 4, 128);
+  std::vector<std::uint8_t> v = std::vector<std::uint8_t>(w * h / 4, 128);
+  void paint(int x0, int y0, int x1, int y1, std::uint8_t luma, std::uint8_t cb = 128) {
+    for (int r = y0; r < y1; ++r)
+      for (int c = x0; c < x1; ++c) {
+        y[r * w + c] = luma;
+        u[(r / 2) * (w / 2) + c / 2] = cb;
+      }
+  }
+  FrameView view() const {
+    FrameView f;
+    f.planes[0] = {y.data(), w, w, h, 1};
+    f.planes[1] = {u.data(), w / 2, w / 2, h / 2, 1};
+    f.planes[2] = {v.data(), w / 2, w / 2, h / 2, 1};
+    return f;
+  }
+};
+
+TEST(BorderFraction, CountsBlackOfEitherRangeThatTouchesTheEdge) {
+  TestFrame clean;
+  EXPECT_EQ(border_fraction(clean.view()), 0);
+  TestFrame ours;  // limited-range black with coding noise, a bar along the left edge
+  ours.paint(0, 0, 8, 48, 17);
+  EXPECT_DOUBLE_EQ(border_fraction(ours.view()), 8.0 * 48 / (64 * 48));
+  TestFrame full;  // full-range black (vid.stab's crop=black), a band along the bottom
+  full.paint(0, 40, 64, 48, 0);
+  EXPECT_DOUBLE_EQ(border_fraction(full.view()), 8.0 * 64 / (64 * 48));
+}
+
+TEST(BorderFraction, IgnoresBlackInsideThePictureAndDarkColours) {
+  TestFrame inside;  // black that does not reach the edge is part of the picture
+  inside.paint(16, 16, 32, 32, 0);
+  EXPECT_EQ(border_fraction(inside.view()), 0);
+  TestFrame coloured;  // dark blue at the edge is not a fill
+  coloured.paint(0, 0, 8, 48, 10, 160);
+  EXPECT_EQ(border_fraction(coloured.view()), 0);
+  TestFrame grey;  // a dark grey above the tolerance
+  grey.paint(0, 0, 8, 48, 30);
+  EXPECT_EQ(border_fraction(grey.view()), 0);
 }
 
 }  // namespace

@@ -78,6 +78,22 @@ TEST_F(Metrics, BlackBorderIsCounted) {
   const auto m = metrics(file("shaky.mp4"), file("padded.mp4"));
   EXPECT_NEAR(m["output"]["border_fraction"]["mean"].get<double>(), 0.271, 0.03);
   EXPECT_EQ(m["input"]["border_fraction"]["max"].get<double>(), 0);
+  EXPECT_NEAR(m["border_added"]["max"].get<double>(), 0.271, 0.03);
+  EXPECT_EQ(m["border_added"]["frames"].get<std::int64_t>(),
+            m["output"]["frames"].get<std::int64_t>());
+}
+
+TEST_F(Metrics, FullRangeBlackAddedOnSomeFramesIsCounted) {
+  // vid.stab's crop=black writes Y = 0 into limited-range video; here a 16 px full-range black
+  // bar on the second half of the 90 frames only.
+  shell("ffmpeg -v error -y -i '" + file("shaky.mp4") +
+        "' -vf \"geq=lum='if(lt(X,16)*gte(N,45),0,lum(X,Y))':cb='if(lt(X,8)*gte(N,45),128,cb(X,Y))'"
+        ":cr='if(lt(X,8)*gte(N,45),128,cr(X,Y))'\" -c:v libx264 -crf 12 '" +
+        file("bar.mp4") + "'");
+  const auto m = metrics(file("shaky.mp4"), file("bar.mp4"));
+  EXPECT_EQ(m["input"]["border_fraction"]["max"].get<double>(), 0);
+  EXPECT_NEAR(m["border_added"]["max"].get<double>(), 16.0 / 320, 0.01);
+  EXPECT_NEAR(static_cast<double>(m["border_added"]["frames"].get<std::int64_t>()), 45, 1);
 }
 
 TEST_F(Metrics, InputAloneStillWorks) {

@@ -189,6 +189,26 @@ TEST_P(S3Cli, S3InputAndOutputEqualLocal) {
             (std::vector<std::string>{"clips/in.mp4", "clips/out.mp4"}));
 }
 
+// Batch (cli/batch.hpp) into an s3:// prefix, with a store per input under another one: each
+// object and store is the single local run's.
+TEST_P(S3Cli, BatchIntoAPrefixEqualsLocalRuns) {
+  const LocalRun& local = local_run();
+  client->put_file({"bucket", "clips/in.mp4"}, local.input);
+  fs::copy_file(local.input, data.file("b.mp4"));
+  const auto no_slash = stillwater(
+      {"stabilize", "s3://bucket/clips/in.mp4", data.file("b.mp4"), "-o", "s3://bucket/batch"});
+  EXPECT_EQ(no_slash.exit_code, 2);
+  EXPECT_NE(no_slash.err.find("expected an s3:// prefix ending with '/'"), std::string::npos)
+      << no_slash.err;
+  const auto r = stillwater({"stabilize", "s3://bucket/clips/in.mp4", data.file("b.mp4"), "-o",
+                             "s3://bucket/batch/", "--store", "s3://bucket/stores"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const std::string name : {"in", "b"}) {
+    EXPECT_TRUE(object("batch/" + name + ".mp4") == file_bytes(local.output)) << name;
+    expect_same_arrays(s3_array_bytes("stores/" + name + ".zarr"), array_bytes(local.store));
+  }
+}
+
 TEST_P(S3Cli, ZarrPythonReadsTheS3Store) {
   const LocalRun& local = local_run();
   const auto r = stillwater({"analyze", local.input, "--store", "s3://bucket/runs/a"});
