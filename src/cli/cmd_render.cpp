@@ -60,8 +60,10 @@ int cmd_render(std::span<char* const> argv) {
     throw Error("render", "missing --store DIR.zarr (see --help)", ExitCode::usage);
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
-  check_output_paths({input, args.text("--store")}, {output, args.text("--trace")},
+  check_output_paths({input, args.text("--store")},
+                     {output, args.text("--trace"), args.text("--compare")},
                      args.flag("--overwrite"));
+  const std::string compare = compare_target(args, input, output);
   apply_verbose(args);
   const bool quiet = args.flag("--quiet");
   const bool replan = args.flag("--replan");
@@ -114,6 +116,7 @@ int cmd_render(std::span<char* const> argv) {
                 rendered.frames / std::max(1e-9, rendered.seconds));
     print_fill_summary(output, rendered);
   }
+  write_compare_video(compare, input, output, options, quiet);
   report.finish();
   return 0;
 }

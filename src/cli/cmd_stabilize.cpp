@@ -56,8 +56,8 @@ constexpr const char* kDescription =
     "--store S, its store is S/<stem>.zarr. No output may be an input, an existing output\n"
     "needs -y, as for one file. A file that fails prints its error line and the batch goes on;\n"
     "the summary has one line per file, and the exit code is 1 when any file failed (2 for a\n"
-    "bad command line, 130 when interrupted, which ends the batch). --report and --path-csv\n"
-    "take one input. The video extensions (any case):";
+    "bad command line, 130 when interrupted, which ends the batch). --report, --path-csv and\n"
+    "--compare take one input. The video extensions (any case):";
 
 // One input into one output, from the prepare step to the summary, --metrics and --report.
 // `report` (single runs) is finished where its table belongs, after the summary; a batch
@@ -92,6 +92,7 @@ FileSummary stabilize_file(const Args& args, const exec::RunOptions& options,
         static_cast<long long>(outliers), static_cast<long long>(path.invalid_pairs));
     print_fill_summary(output, rendered);
   }
+  write_compare_video(args.text("--compare"), input, output, options, quiet);
   if (report) report->finish();
   if (args.flag("--metrics"))
     std::fputs(report::format_summary(report::planned_summary(analysis.motions, path,
@@ -111,7 +112,7 @@ FileSummary stabilize_file(const Args& args, const exec::RunOptions& options,
 
 // Several inputs, or a directory (cli/batch.hpp): each file as stabilize_file, one store each.
 int stabilize_batch(const Args& args, const std::string& output) {
-  for (const char* single : {"--report", "--path-csv"}) {
+  for (const char* single : {"--report", "--path-csv", "--compare"}) {
     if (args.given(single))
       throw Error(single, "writes one file per run: not with several inputs or a directory",
                   ExitCode::usage);
@@ -167,8 +168,10 @@ int cmd_stabilize(std::span<char* const> argv) {
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
   check_output_paths({input, args.text("--store")},
-                     {output, args.text("--report"), args.text("--path-csv"), args.text("--trace")},
+                     {output, args.text("--report"), args.text("--path-csv"), args.text("--trace"),
+                      args.text("--compare")},
                      args.flag("--overwrite"));
+  compare_target(args, input, output);
   apply_verbose(args);
   const exec::RunOptions options = run_options_from(args, kGroups);
   RunReport report(options, args.flag("--quiet"), args.flag("--verbose"));

@@ -74,6 +74,11 @@ std::string Args::text(const std::string& name) const {
   return {};
 }
 
+std::vector<std::string> Args::all(const std::string& name) const {
+  const auto it = repeated_.find(name);
+  return it == repeated_.end() ? std::vector<std::string>() : it->second;
+}
+
 long long Args::integer(const std::string& name) const {
   const double number = parse_number(name, text(name));
   if (number != static_cast<double>(static_cast<long long>(number))) {
@@ -139,6 +144,7 @@ Args parse_args(std::span<char* const> argv, std::span<const Option> table) {
     }
     validate(*option, value);
     args.values_[option->name] = value;
+    args.repeated_[option->name].push_back(value);
   }
   return args;
 }

@@ -90,10 +90,13 @@ class Args {
   long long integer(const std::string& name) const;
   double real(const std::string& name) const;
   bool given(const std::string& name) const { return values_.count(name) > 0; }
+  // Every value of a repeatable option, in command-line order (text() is the last one).
+  std::vector<std::string> all(const std::string& name) const;
 
  private:
   friend Args parse_args(std::span<char* const>, std::span<const Option>);
   std::map<std::string, std::string> values_;
+  std::map<std::string, std::vector<std::string>> repeated_;
   std::map<std::string, std::string> defaults_;
 };
 

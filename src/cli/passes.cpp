@@ -1,6 +1,9 @@
 #include "cli/passes.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 
 #include "cli/console.hpp"
@@ -9,6 +12,7 @@
 #include "core/temporary.hpp"
 #include "core/trace.hpp"
 #include "exec/mpi_session.hpp"
+#include "report/compare.hpp"
 
 namespace sw::cli {
 
@@ -21,6 +25,39 @@ void warn_run(const std::string& input, const std::vector<std::string>& warnings
 }
 
 }  // namespace
+
+std::string compare_target(const Args& args, const std::string& input, const std::string& output) {
+  const std::string compare = args.text("--compare");
+  if (compare.empty()) return compare;
+  std::string ext = std::filesystem::path(compare).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  if (ext != ".mp4" && ext != ".m4v" && ext != ".mov")
+    throw Error("--compare",
+                "expected a .mp4, .m4v or .mov name (it is written as MP4), got " + compare,
+                ExitCode::usage);
+  for (const std::string& name : {compare, input, output}) {
+    if (name.find("://") != std::string::npos)
+      throw Error("--compare",
+                  "expected local files (the input and the output are decoded again), got " + name,
+                  ExitCode::usage);
+  }
+  return compare;
+}
+
+void write_compare_video(const std::string& compare, const std::string& input,
+                         const std::string& output, const exec::RunOptions& options, bool quiet) {
+  if (compare.empty()) return;
+  const auto start = std::chrono::steady_clock::now();
+  const auto outcome =
+      report::write_compare(input, output, compare, options.encode, std::max(1, options.threads));
+  warn_all(compare, outcome.warnings);
+  if (!quiet) {
+    std::printf("%s: %lld frames side by side; %.1f s\n", compare.c_str(),
+                static_cast<long long>(outcome.frames),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+}
 
 exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& options, bool bars,
                                    const std::string& bar_prefix) {

@@ -31,6 +31,15 @@ exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& opt
 // fallback (nothing without fill counts).
 void print_fill_summary(const std::string& output, const exec::RenderOutcome& rendered);
 
+// --compare FILE: checks it before any work (a local .mp4/.m4v/.mov name, local input and
+// output, since both are decoded again) and returns it; empty when not given.
+std::string compare_target(const Args& args, const std::string& input, const std::string& output);
+
+// Writes the side-by-side video (report/compare.hpp) once `output` is complete; nothing when
+// `compare` is empty.
+void write_compare_video(const std::string& compare, const std::string& input,
+                         const std::string& output, const exec::RunOptions& options, bool quiet);
+
 // MPI (--mpi, or started by mpirun/srun; see exec/mpi_session.hpp). On rank 0 and without MPI
 // returns nothing and the command runs (run_options_from then gives it the distributor). On
 // the other ranks it serves rank 0's passes and returns this process's exit code.

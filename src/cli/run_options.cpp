@@ -78,6 +78,18 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               "off is about 20 % faster to decode but measured less steady "
                               "output on 5 of the 8 test clips",
                               on_off(d.analysis_deblock), {"on", "off"}));
+    t.push_back(text_option("--ignore", "X,Y,W,H",
+                            "measure no motion in this rectangle (a dashboard, an overlay, a "
+                            "foreground moving on its own): input pixels (coded size), or all "
+                            "four in percent of the width and height (0,80%,100%,20% is the "
+                            "bottom fifth); repeatable",
+                            ""));
+    t.push_back(text_option("--ignore-mask", "MASK.png",
+                            "measure no motion where this image (the input's coded size, any "
+                            "format OpenCV reads, as grey) is black (below 128), white = "
+                            "measured; its content (SHA-256) is an analysis parameter, so a "
+                            "store made with another mask refuses the run. Unreadable: exit 1",
+                            ""));
     t.push_back(enum_option("--store-frames", "WHAT",
                             "also keep frames in the store: luma at analysis size, or rgb at "
                             "full size (one frame per chunk, like dask.array.to_zarr)",
@@ -181,6 +193,11 @@ void append_options(std::vector<Option>& t, unsigned groups) {
                               default_text(d.encode.crf), 0, 51));
     t.push_back(
         text_option("--preset", "NAME", "encoder preset (libx264/libx265)", d.encode.preset));
+    t.push_back(text_option("--compare", "FILE.mp4",
+                            "also write a side-by-side video, input | stabilized, labelled, with "
+                            "the output's timestamps and encoder settings (each half at the "
+                            "output's size: twice its width; MP4, video only)",
+                            ""));
     t.push_back(number_option("--encoder-threads", "N",
                               "encoder threads per segment; fixed so the output bytes never "
                               "depend on the machine",
@@ -227,6 +244,11 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.motion.analysis_width = static_cast<int>(args.integer("--analysis-width"));
     o.analysis_deblock = args.text("--analysis-deblock") == "on";
     o.store_frames = enum_value<exec::StoreFrames>(args, "--store-frames");
+    for (const std::string& region : args.all("--ignore"))
+      o.motion.ignore.push_back(motion::parse_ignore_region(region));
+    o.motion.ignore_mask = args.text("--ignore-mask");
+    if (!o.motion.ignore_mask.empty())
+      o.motion.ignore_mask_sha256 = motion::ignore_mask_sha256(o.motion.ignore_mask);
   }
   if (groups & kPathGroup) {
     o.path.radius = static_cast<int>(args.integer("--radius"));

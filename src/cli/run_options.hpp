@@ -11,7 +11,7 @@ namespace sw::cli {
 
 enum OptionGroup : unsigned {
   kExecGroup = 1,      // --threads, --segment-frames, --store, --s3-endpoint, --trace
-  kAnalysisGroup = 2,  // --analysis-width, --store-frames
+  kAnalysisGroup = 2,  // --analysis-width, --ignore, --store-frames
   kPathGroup = 4,      // --radius, --outliers, --zoom
   kRenderGroup = 8,    // --border, --encoder, --crf, --preset, --encoder-threads
 };

@@ -10,7 +10,7 @@
 // description of a run, the render key (a hash of the whole struct), the MPI job. The
 // static_assert compares the list with the struct's field count, so a field added to a struct
 // without its row does not build. Enums are written by name (core/names.hpp), described structs
-// nest as objects.
+// nest as objects, std::vector fields become arrays of their elements.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +18,7 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/names.hpp"
@@ -64,6 +65,11 @@ constexpr std::size_t field_count() {
   }
 }
 
+template <typename T>
+struct IsVector : std::false_type {};
+template <typename T, typename A>
+struct IsVector<std::vector<T, A>> : std::true_type {};
+
 }  // namespace detail
 
 // True when P's field list names every field but the last `undescribed` (fields that cannot
@@ -80,55 +86,86 @@ void describe(P& p, Visit&& visit) {
              field_list<std::remove_const_t<P>>());
 }
 
+template <Described P>
+nlohmann::json to_json_fields(const P& p);
+
+namespace detail {
+
+// One field's value as JSON (see to_json_fields).
+template <typename T>
+nlohmann::json value_to_json(const T& value) {
+  if constexpr (Described<T>) {
+    return to_json_fields(value);
+  } else if constexpr (NamedEnum<T>) {
+    return std::string(name_of(value));
+  } else if constexpr (IsVector<T>::value) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& element : value) a.push_back(value_to_json(element));
+    return a;
+  } else {
+    return value;
+  }
+}
+
+}  // namespace detail
+
 // The fields as a JSON object: enums as their names, described structs as nested objects.
 template <Described P>
 nlohmann::json to_json_fields(const P& p) {
   nlohmann::json j = nlohmann::json::object();
-  describe(p, [&](const char* name, const auto& field) {
-    using T = std::remove_cvref_t<decltype(field)>;
-    if constexpr (Described<T>) {
-      j[name] = to_json_fields(field);
-    } else if constexpr (NamedEnum<T>) {
-      j[name] = std::string(name_of(field));
-    } else {
-      j[name] = field;
-    }
-  });
+  describe(p, [&](const char* name, const auto& field) { j[name] = detail::value_to_json(field); });
   return j;
 }
 
 // The inverse of to_json_fields; throws sw::Error(what, ...) on a missing, mistyped or unknown
 // field value.
 template <Described P>
+P from_json_fields(const nlohmann::json& j, const char* what);
+
+namespace detail {
+
+// One field's value from JSON (see from_json_fields); false when it is not of the field's type.
+template <typename T>
+bool value_from_json(const nlohmann::json& v, T& field, const char* what) {
+  if constexpr (Described<T>) {
+    field = from_json_fields<T>(v, what);
+    return true;
+  } else if constexpr (NamedEnum<T>) {
+    const auto value = v.is_string() ? value_of<T>(v.get<std::string>()) : std::optional<T>();
+    if (value) field = *value;
+    return value.has_value();
+  } else if constexpr (IsVector<T>::value) {
+    if (!v.is_array()) return false;
+    field.clear();
+    for (const auto& element : v) {
+      if (!value_from_json(element, field.emplace_back(), what)) return false;
+    }
+    return true;
+  } else {
+    bool fits = false;
+    if constexpr (std::is_same_v<T, bool>) {
+      fits = v.is_boolean();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      fits = v.is_string();
+    } else if constexpr (std::is_floating_point_v<T>) {
+      fits = v.is_number();
+    } else {
+      fits = v.is_number_integer();
+    }
+    if (fits) field = v.get<T>();
+    return fits;
+  }
+}
+
+}  // namespace detail
+
+template <Described P>
 P from_json_fields(const nlohmann::json& j, const char* what) {
   P p{};
   describe(p, [&](const char* name, auto& field) {
-    using T = std::remove_reference_t<decltype(field)>;
     const auto it = j.is_object() ? j.find(name) : j.end();
-    bool fits = it != j.end();
-    if constexpr (Described<T>) {
-      if (fits) {
-        field = from_json_fields<T>(*it, what);
-        return;
-      }
-    } else if constexpr (NamedEnum<T>) {
-      const auto value = fits && it->is_string() ? value_of<T>(it->template get<std::string>())
-                                                 : std::optional<T>();
-      fits = value.has_value();
-      if (fits) field = *value;
-    } else {
-      if constexpr (std::is_same_v<T, bool>) {
-        fits = fits && it->is_boolean();
-      } else if constexpr (std::is_same_v<T, std::string>) {
-        fits = fits && it->is_string();
-      } else if constexpr (std::is_floating_point_v<T>) {
-        fits = fits && it->is_number();
-      } else {
-        fits = fits && it->is_number_integer();
-      }
-      if (fits) field = it->template get<T>();
-    }
-    if (!fits) throw Error(what, std::string("expected a field '") + name + "' of the right type");
+    if (it == j.end() || !detail::value_from_json(*it, field, what))
+      throw Error(what, std::string("expected a field '") + name + "' of the right type");
   });
   return p;
 }

@@ -52,6 +52,8 @@ Prepared prepare(const std::string& input, const RunOptions& options) {
     throw Error(input, "has only " + std::to_string(run.index.size()) +
                            " video frame; stabilization needs at least 2");
   }
+  // Bad ignore regions are the command line's fault: say so before any work (or store) starts.
+  motion::check_ignore(options.motion, run.info.width, run.info.height);
   std::int64_t segment_frames = options.segment_frames;
   if (!options.store.empty()) {
     const store::RunDescription description = run_description(run, options);

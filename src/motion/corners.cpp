@@ -82,14 +82,14 @@ CornerDetector::CornerDetector(const CornerParams& params) : params_(params) {
 }
 
 void CornerDetector::detect(const cv::Mat& image, std::vector<cv::Point2f>& corners,
-                            [[maybe_unused]] bool allow_simd) {
+                            const cv::Mat& mask, [[maybe_unused]] bool allow_simd) {
   corners.clear();
   const int w = image.cols, h = image.rows;
   // The score (the smaller eigenvalue of the gradients' covariance over block_size^2, 3x3
   // Sobel), exactly as goodFeaturesToTrack computes it.
   cv::cornerMinEigenVal(image, score_, params_.block_size, 3);
   double max_score = 0;
-  cv::minMaxLoc(score_, nullptr, &max_score);
+  cv::minMaxLoc(score_, nullptr, &max_score, nullptr, nullptr, mask);
   if (!(max_score > 0)) return;  // flat image: OpenCV's threshold leaves nothing either
   const auto threshold = static_cast<float>(max_score * params_.quality);
   candidates_.clear();
@@ -100,6 +100,13 @@ void CornerDetector::detect(const cv::Mat& image, std::vector<cv::Point2f>& corn
     if (allow_simd && has_avx2()) x = local_maxima_avx2(rows, y, w, threshold, candidates_);
 #endif
     local_maxima(rows, y, x, w, threshold, candidates_);
+  }
+  // As OpenCV: a masked-out pixel still counts as a neighbour in the local-maximum test above;
+  // it only cannot be a corner itself.
+  if (!mask.empty()) {
+    std::erase_if(candidates_, [&](const Candidate& c) {
+      return mask.data[mask.step[0] * (c.offset / w) + c.offset % w] == 0;
+    });
   }
 
   // OpenCV's order: score descending, ties by position descending (its sort compares the

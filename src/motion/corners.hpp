@@ -1,6 +1,6 @@
 // Shi-Tomasi corners ("Good Features to Track", Shi & Tomasi, CVPR 1994): the same points,
-// in the same order, as cv::goodFeaturesToTrack with the minimum-eigenvalue score and no mask,
-// found with less work.
+// in the same order, as cv::goodFeaturesToTrack with the minimum-eigenvalue score (and the same
+// mask, when one is given), found with less work.
 //
 // OpenCV thresholds the score image, dilates it, gathers every 3x3 local maximum above the
 // threshold (tens of thousands on a textured frame) and sorts them all before it takes the
@@ -29,9 +29,12 @@ class CornerDetector {
  public:
   explicit CornerDetector(const CornerParams& params);
 
-  // Corners of an 8-bit single-channel image, strongest first (integer coordinates).
+  // Corners of an 8-bit single-channel image, strongest first (integer coordinates). A
+  // non-empty `mask` (8-bit, the image's size) keeps corners where it is non-zero, and the
+  // quality threshold is taken from the strongest score there, as OpenCV's mask does.
   // allow_simd = false: the scalar loops only (the same result; for tests).
-  void detect(const cv::Mat& image, std::vector<cv::Point2f>& corners, bool allow_simd = true);
+  void detect(const cv::Mat& image, std::vector<cv::Point2f>& corners, const cv::Mat& mask = {},
+              bool allow_simd = true);
 
   struct Candidate {
     float score;

@@ -5,8 +5,10 @@
 //  2. Downscale to the analysis geometry with INTER_AREA (skipped at full size).
 //  3. Build frame i's LK pyramid (with derivatives) once; it is kept and serves as the
 //     "previous" pyramid of the next pair, so no frame is ever pyramided twice.
-//  4. Shi-Tomasi corners in frame i-1, found on level 0 of its pyramid (see find_corners()).
-//  5. Pyramidal Lucas-Kanade from pyramid i-1 to pyramid i; keep the points with status 1.
+//  4. Shi-Tomasi corners in frame i-1, found on level 0 of its pyramid (see find_corners()),
+//     outside the ignore regions (MotionParams::ignore, see measured_area below).
+//  5. Pyramidal Lucas-Kanade from pyramid i-1 to pyramid i; keep the points with status 1
+//     that did not land in an ignore region.
 //  6. Map both point lists to full-resolution coordinates about the frame centre, undoing the
 //     area resampling exactly: x_full = (x_an + 0.5) / scale - 0.5 - (W - 1) / 2.
 //  7. RANSAC partial affine (4 dof) with the threshold converted to full resolution, then
@@ -32,6 +34,7 @@
 
 #include "core/error.hpp"
 #include "motion/corners.hpp"
+#include "motion/ignore_internal.hpp"
 
 namespace sw::motion {
 
@@ -122,6 +125,35 @@ const MotionParams& validated(const MotionParams& p) {
   return p;
 }
 
+// The measured area (motion/ignore_internal.hpp) at analysis size. An analysis pixel is
+// measured only when every full-resolution pixel under it is, and the ignored part then grows
+// by half the LK window: a corner just outside a region, whose window sees the region's moving
+// pixels, would be tracked with them.
+cv::Mat analysis_measured_area(const cv::Mat& full, const AnalysisGeometry& g, int lk_window) {
+  if (full.empty()) return {};
+  cv::Mat small;
+  if (full.cols == g.width && full.rows == g.height) {
+    small = full;
+  } else {
+    cv::resize(full, small, cv::Size(g.width, g.height), 0, 0, cv::INTER_AREA);
+    cv::threshold(small, small, 254, 255, cv::THRESH_BINARY);
+  }
+  const int grow = lk_window / 2;
+  cv::Mat measured;
+  cv::erode(small, measured,
+            cv::getStructuringElement(cv::MORPH_RECT, {2 * grow + 1, 2 * grow + 1}), {-1, -1}, 1,
+            cv::BORDER_CONSTANT, cv::Scalar(255));
+  return measured;
+}
+
+// True when an analysis point lies in the ignored area (points outside the image are left to
+// the fit, as without ignore regions).
+bool ignored(const cv::Mat& measured, cv::Point2f p) {
+  const int x = static_cast<int>(std::lround(p.x)), y = static_cast<int>(std::lround(p.y));
+  if (x < 0 || y < 0 || x >= measured.cols || y >= measured.rows) return false;
+  return measured.at<std::uint8_t>(y, x) == 0;
+}
+
 // Pixel sizes given for 1080p (min distance, LK window) scale with the analysis image's
 // shorter side.
 double scale_to_1080p(const AnalysisGeometry& g) {
@@ -163,6 +195,7 @@ struct MotionEstimator::Impl {
     if (window % 2 == 0) ++window;
     lk_window = cv::Size(window, window);
     ransac_threshold_full = p.ransac_threshold_px / geometry.scale;
+    measured = analysis_measured_area(measured_area(p, w, h), geometry, window);
     const std::size_t n = static_cast<std::size_t>(p.max_corners);
     corners.reserve(n);
     tracked.reserve(n);
@@ -174,7 +207,9 @@ struct MotionEstimator::Impl {
   // image inside a buffer whose margin was filled with BORDER_REFLECT_101, which is exactly the
   // border the corner detector's filters would synthesize themselves, so the corners are the
   // ones the frame itself gives, and the frame need not be kept separately.
-  void find_corners(const cv::Mat& previous) { corner_detector.detect(previous, corners); }
+  void find_corners(const cv::Mat& previous) {
+    corner_detector.detect(previous, corners, measured);
+  }
 
   // Analysis point -> full-resolution point about the frame centre (inverse of INTER_AREA's
   // pixel-centre mapping x_an = (x_full + 0.5) * scale - 0.5).
@@ -196,6 +231,7 @@ struct MotionEstimator::Impl {
     to.clear();
     for (std::size_t i = 0; i < corners.size(); ++i) {
       if (status[i] != 1) continue;
+      if (!measured.empty() && ignored(measured, tracked[i])) continue;
       from.push_back(to_full(corners[i]));
       to.push_back(to_full(tracked[i]));
     }
@@ -259,6 +295,7 @@ struct MotionEstimator::Impl {
   CornerDetector corner_detector;
   cv::Size lk_window;
   double ransac_threshold_full = 0;
+  cv::Mat measured;  // analysis size, 0 = ignored; empty = everything measured
 
   // Reused between frames so that the steady state allocates (almost) nothing of its own.
   std::vector<std::uint8_t> deep_buffer;  // 8-bit copy of a deeper-than-8-bit luma plane

@@ -24,9 +24,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/frame.hpp"
 #include "core/types.hpp"
+#include "motion/ignore.hpp"
 
 namespace sw::motion {
 
@@ -41,6 +44,11 @@ struct MotionParams {
   int min_tracks = 8;              // fewer corners -> no_features; fewer tracked -> too_few_tracks
   int min_inliers = 6;             // fewer RANSAC inliers -> fit_failed
   double ransac_threshold_px = 3;  // at analysis scale (converted to full resolution for the fit)
+  // Regions no motion is measured from (motion/ignore.hpp): no corner is taken in them, and a
+  // point tracked into one is dropped before the fit.
+  std::vector<IgnoreRegion> ignore;
+  std::string ignore_mask;         // mask image path (black = ignore); empty = none
+  std::string ignore_mask_sha256;  // of its bytes, checked by every process that reads it
 };
 
 // Downscale factors and analysis size for a frame of the given coded size.

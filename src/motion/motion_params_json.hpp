@@ -6,6 +6,13 @@
 
 namespace sw::motion {
 
+constexpr auto fields_of(const IgnoreRegion*) {
+  using R = IgnoreRegion;
+  return std::tuple{field("x", &R::x), field("y", &R::y), field("w", &R::w), field("h", &R::h),
+                    field("percent", &R::percent)};
+}
+static_assert(all_described<IgnoreRegion>(), "describe every IgnoreRegion field here");
+
 constexpr auto fields_of(const MotionParams*) {
   using P = MotionParams;
   return std::tuple{field("analysis_width", &P::analysis_width),
@@ -17,7 +24,10 @@ constexpr auto fields_of(const MotionParams*) {
                     field("lk_levels", &P::lk_levels),
                     field("min_tracks", &P::min_tracks),
                     field("min_inliers", &P::min_inliers),
-                    field("ransac_threshold_px", &P::ransac_threshold_px)};
+                    field("ransac_threshold_px", &P::ransac_threshold_px),
+                    field("ignore", &P::ignore),
+                    field("ignore_mask", &P::ignore_mask),
+                    field("ignore_mask_sha256", &P::ignore_mask_sha256)};
 }
 static_assert(all_described<MotionParams>(), "describe every MotionParams field here");
 

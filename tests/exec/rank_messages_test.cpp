@@ -70,6 +70,9 @@ TEST(RankMessages, AnalysisJobCarriesTheWholeParameterStructs) {
   m.height = 48;
   m.motion.max_corners = 77;
   m.motion.ransac_threshold_px = 2.25;
+  m.motion.ignore = {{0, 80, 100, 20, true}, {1.5, 2, 30, 40, false}};
+  m.motion.ignore_mask = "dash.png";
+  m.motion.ignore_mask_sha256 = std::string(64, 'a');
   m.reader.decoder_threads = 3;
   m.reader.skip_loop_filter = true;
   m.reader.convert_to_8bit_yuv = true;
@@ -78,6 +81,11 @@ TEST(RankMessages, AnalysisJobCarriesTheWholeParameterStructs) {
   EXPECT_EQ(d.input_kind, "zarr frames");
   EXPECT_EQ(d.motion.max_corners, 77);
   EXPECT_EQ(d.motion.ransac_threshold_px, 2.25);
+  ASSERT_EQ(d.motion.ignore.size(), 2u);
+  EXPECT_EQ(motion::format_ignore_region(d.motion.ignore[0]), "0%,80%,100%,20%");
+  EXPECT_EQ(motion::format_ignore_region(d.motion.ignore[1]), "1.5,2,30,40");
+  EXPECT_EQ(d.motion.ignore_mask, "dash.png");
+  EXPECT_EQ(d.motion.ignore_mask_sha256, std::string(64, 'a'));
   EXPECT_EQ(d.reader.decoder_threads, 3);
   EXPECT_TRUE(d.reader.skip_loop_filter);
   EXPECT_TRUE(d.reader.convert_to_8bit_yuv);

@@ -1,10 +1,11 @@
-// CornerDetector against cv::goodFeaturesToTrack (minimum eigenvalue, no mask): the same
-// points in the same order, on textures with many candidates, with ties, with few corners and
+// CornerDetector against cv::goodFeaturesToTrack (minimum eigenvalue, with and without a mask): the
+// same points in the same order, on textures with many candidates, with ties, with few corners and
 // with none, across the parameters the estimator uses and around them.
 #include "motion/corners.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -38,13 +39,14 @@ cv::Mat checkerboard(int width, int height, int square) {
   return out;
 }
 
-void expect_as_opencv(const cv::Mat& image, const CornerParams& p, const std::string& what) {
+void expect_as_opencv(const cv::Mat& image, const CornerParams& p, const std::string& what,
+                      const cv::Mat& mask = {}) {
   std::vector<cv::Point2f> expected, got;
-  cv::goodFeaturesToTrack(image, expected, p.max_corners, p.quality, p.min_distance, cv::noArray(),
+  cv::goodFeaturesToTrack(image, expected, p.max_corners, p.quality, p.min_distance, mask,
                           p.block_size, false);
   CornerDetector detector(p);
   for (const bool simd : {true, false}) {
-    detector.detect(image, got, simd);
+    detector.detect(image, got, mask, simd);
     ASSERT_EQ(got.size(), expected.size()) << what << (simd ? "" : ", scalar");
     for (std::size_t i = 0; i < got.size(); ++i) {
       ASSERT_EQ(got[i].x, expected[i].x) << what << " corner " << i;
@@ -82,6 +84,28 @@ TEST(Corners, AsOpenCvOnOddSizesAndFewCorners) {
   cv::circle(image, {60, 80}, 9, cv::Scalar(10), cv::FILLED);
   expect_as_opencv(image, {200, 0.01, 10, 3}, "shapes");
   expect_as_opencv(texture(33, 17, 1.0, 9), {200, 0.01, 3, 3}, "tiny");
+}
+
+// Ignore regions (motion/ignore.hpp) reach the detector as a mask: the same corners as OpenCV's
+// with that mask, and none inside the masked-out part.
+TEST(Corners, AsOpenCvWithAMask) {
+  const cv::Mat image = texture(640, 360, 1.0, 11);
+  cv::Mat mask(360, 640, CV_8U, cv::Scalar(255));
+  // The strongest corner overall is masked out, so the threshold must come from the rest.
+  cv::Mat score;
+  cv::cornerMinEigenVal(image, score, 3, 3);
+  cv::Point strongest;
+  cv::minMaxLoc(score, nullptr, nullptr, nullptr, &strongest);
+  cv::rectangle(mask,
+                cv::Rect(std::max(0, strongest.x - 60), std::max(0, strongest.y - 40), 120, 80),
+                cv::Scalar(0), cv::FILLED);
+  cv::rectangle(mask, cv::Rect(0, 270, 640, 90), cv::Scalar(0), cv::FILLED);
+  for (const CornerParams& p : {CornerParams{200, 0.01, 10, 3}, CornerParams{50, 0.2, 3, 3}})
+    expect_as_opencv(image, p, "masked, quality " + std::to_string(p.quality), mask);
+  std::vector<cv::Point2f> got;
+  CornerDetector({200, 0.01, 10, 3}).detect(image, got, mask);
+  ASSERT_GT(got.size(), 50u);
+  for (const auto& c : got) EXPECT_NE(mask.at<std::uint8_t>(cv::Point(c)), 0) << c;
 }
 
 TEST(Corners, NoneOnAFlatImage) {

@@ -158,6 +158,34 @@ TEST_F(MpiRanks, TenBitOutputIsByteIdenticalForOneTwoAndThreeRanks) {
   }
 }
 
+// Ignore regions travel in the job (the mask by path and hash): every rank leaves out the same
+// corner, so the motions are those of the single-process run.
+TEST_F(MpiRanks, IgnoreRegionsAndMaskReachEveryRank) {
+  auto ignoring = [](const std::string& name, int threads) {
+    auto a = args(name, threads);
+    a.insert(a.end() - 1, {"--ignore", "0,0,50%,50%", "--ignore-mask", dir->file("mask.pgm")});
+    return a;
+  };
+  {
+    std::ofstream mask(dir->file("mask.pgm"), std::ios::binary);
+    mask << "P5 320 240 255\n";
+    for (int y = 0; y < 240; ++y)
+      for (int x = 0; x < 320; ++x) mask.put(static_cast<char>(x >= 240 && y >= 160 ? 0 : 255));
+  }
+  const auto ref = run_stillwater(ignoring("ignore-ref", 2));
+  ASSERT_EQ(ref.exit_code, 0) << ref.err;
+  const auto reference = array_bytes(dir->path() / "ignore-ref.zarr");
+  make_reference();
+  EXPECT_NE(reference.at("motion"), array_bytes(dir->path() / "ref.zarr").at("motion"))
+      << "the ignored regions changed nothing";
+  const auto result = mpirun(2, ignoring("ignore-np2", 1));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const auto arrays = array_bytes(dir->path() / "ignore-np2.zarr");
+  for (const auto& [array, bytes] : reference)
+    EXPECT_EQ(arrays.at(array), bytes) << array << " differs on 2 ranks";
+  EXPECT_TRUE(file_bytes(dir->file("ignore-np2.mp4")) == file_bytes(dir->file("ignore-ref.mp4")));
+}
+
 TEST_F(MpiRanks, AnalyzeThenRenderOnRanksEqualsStabilize) {
   auto analyze = args("split", 1);
   analyze.erase(analyze.begin() + 2, analyze.begin() + 4);  // no -o

@@ -24,7 +24,14 @@ namespace sw::test {
 namespace {
 
 // Independent substreams of one seed, so that e.g. adding VFR does not change the shake.
-enum class Stream : std::uint64_t { path = 1, texture = 2, cut_texture = 3, timing = 4, noise = 5 };
+enum class Stream : std::uint64_t {
+  path = 1,
+  texture = 2,
+  cut_texture = 3,
+  timing = 4,
+  noise = 5,
+  overlay = 6
+};
 
 // splitmix64 (Steele, Lea, Flood 2014): decorrelates nearby seeds before seeding mt19937_64.
 std::uint64_t mix(std::uint64_t x) {
@@ -225,6 +232,11 @@ ClipTruth clip_truth(const ClipSpec& spec) {
   return truth;
 }
 
+cv::Rect overlay_rect(const ClipSpec& spec) {
+  const int x = spec.width * 55 / 100, y = spec.height * 55 / 100;
+  return {x, y, spec.width - x, spec.height - y};
+}
+
 sw::Motion truth_motion(const ClipTruth& truth, int i) {
   if (i < 1 || i >= static_cast<int>(truth.camera.size()))
     throw sw::Error("truth_motion", "expected a pair index in [1, " +
@@ -274,6 +286,11 @@ ClipRenderer::ClipRenderer(const ClipSpec& spec) : spec_(spec), truth_(clip_trut
   const int tw = static_cast<int>(std::ceil(origin_.x + hi_x)) + kTextureMargin + 1;
   const int th = static_cast<int>(std::ceil(origin_.y + hi_y)) + kTextureMargin + 1;
   texture_ = make_texture(tw, th, Rng(spec.seed, Stream::texture));
+  if (spec.overlay_scroll_px > 0) {
+    const cv::Rect r = overlay_rect(spec);
+    overlay_texture_ = make_texture(r.width + spec.overlay_scroll_px * spec.frames, r.height,
+                                    Rng(spec.seed, Stream::overlay));
+  }
   if (spec.cut_at_frame >= 0) {
     // Another shot: other content and, as between real shots, another exposure (darker, less
     // contrast), so its luma statistics differ from the first shot's.
@@ -295,6 +312,11 @@ cv::Mat ClipRenderer::frame(int i) const {
     const int x = (2 * source_frame(spec_, i)) % std::max(1, spec_.width - side);
     cv::rectangle(out, cv::Rect(x, spec_.height / 3, side, side), cv::Scalar(128, 128, 128),
                   cv::FILLED);
+  }
+  if (spec_.overlay_scroll_px > 0) {
+    const cv::Rect r = overlay_rect(spec_);
+    const int x = spec_.overlay_scroll_px * source_frame(spec_, i);
+    overlay_texture_(cv::Rect(x, 0, r.width, r.height)).copyTo(out(r));
   }
   if (spec_.noise > 0) {
     // Fresh noise per source frame (a repeat shows the same picture, noise and all).

@@ -60,6 +60,10 @@ struct ClipSpec {
   // HDR10 labels: BT.2020 primaries and matrix, PQ transfer, and (libx265 only) the mastering
   // display and content light level SEI below. The pixels are what they are without it.
   bool hdr10 = false;
+  // > 0: a textured block fixed on the screen over the bottom-right corner (x and y from 55 %
+  // of the frame on, see overlay_rect()), its own texture scrolling left this many px a frame,
+  // camera aside: a dashboard display or a HUD that drags a motion estimate.
+  int overlay_scroll_px = 0;
 };
 
 // The HDR10 metadata of a clip with hdr10 (x265's notation: chromaticities in 0.00002,
@@ -80,6 +84,9 @@ int source_frame(const ClipSpec& spec, int i);
 
 // repeat[i] = 1 iff frame i shows the same source frame as frame i-1 (pulldown only).
 std::vector<std::uint8_t> repeats_truth(const ClipSpec& spec);
+
+// The overlay's rectangle in every frame (overlay_scroll_px > 0).
+cv::Rect overlay_rect(const ClipSpec& spec);
 
 // Throws sw::Error{"clip spec", "expected ..., got ..."} for an unusable spec.
 void validate(const ClipSpec& spec);
@@ -118,7 +125,8 @@ class ClipRenderer {
   ClipTruth truth_;
   cv::Point2d origin_;  // texture pixel of the steady texture's point (0, 0)
   cv::Mat texture_;
-  cv::Mat cut_texture_;  // shown from cut_at_frame on; empty without a cut
+  cv::Mat cut_texture_;      // shown from cut_at_frame on; empty without a cut
+  cv::Mat overlay_texture_;  // scrolls through overlay_rect(); empty without an overlay
 };
 
 // Renders and encodes the clip to `path` (container from the extension: .mp4, .mkv, .mov, ...).
