@@ -25,8 +25,14 @@ struct MutablePlaneView {
   int bytes_per_sample = 1;
 };
 
+// The size of a chroma plane along one axis: the luma size shifted down, rounded up (a
+// 321-wide 4:2:0 frame has 161 chroma columns).
+constexpr int chroma_extent(int luma, int shift) {
+  return -((-luma) >> shift);
+}
+
 // One decoded frame of planar YUV: planes[0] is luma, planes[1..2] chroma at
-// (width >> chroma_shift_x, height >> chroma_shift_y), rounded up.
+// chroma_extent(width, chroma_shift_x) x chroma_extent(height, chroma_shift_y).
 struct FrameView {
   PlaneView planes[3];
   int chroma_shift_x = 1;

@@ -219,8 +219,8 @@ MutableFrameView& Encoder::begin_frame() {
     MutablePlaneView& pv = view_.planes[p];
     pv.data = fill_->data[p];
     pv.stride = fill_->linesize[p];
-    pv.width = p == 0 ? fill_->width : -((-fill_->width) >> view_.chroma_shift_x);
-    pv.height = p == 0 ? fill_->height : -((-fill_->height) >> view_.chroma_shift_y);
+    pv.width = p == 0 ? fill_->width : chroma_extent(fill_->width, view_.chroma_shift_x);
+    pv.height = p == 0 ? fill_->height : chroma_extent(fill_->height, view_.chroma_shift_y);
     pv.bytes_per_sample = fill_desc_step_;
   }
   return view_;

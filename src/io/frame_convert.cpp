@@ -51,10 +51,6 @@ bool is_full_range(const AVFrame& f) {
   }
 }
 
-int ceil_shift(int v, int s) {
-  return -((-v) >> s);
-}
-
 }  // namespace
 
 bool known_pixel_format(const std::string& name) {
@@ -131,8 +127,8 @@ void FrameConverter::to_view(const AVFrame& frame, FrameView& view) {
     PlaneView& pv = view.planes[p];
     pv.data = f.data[p];
     pv.stride = f.linesize[p];
-    pv.width = p == 0 ? width_ : ceil_shift(width_, d->log2_chroma_w);
-    pv.height = p == 0 ? height_ : ceil_shift(height_, d->log2_chroma_h);
+    pv.width = p == 0 ? width_ : chroma_extent(width_, d->log2_chroma_w);
+    pv.height = p == 0 ? height_ : chroma_extent(height_, d->log2_chroma_h);
     pv.bytes_per_sample = d->comp[p].step;
   }
 }

@@ -11,6 +11,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
+#include "core/frame.hpp"
 #include "io/segment_encoder.hpp"
 #include "io/video_reader.hpp"
 
@@ -73,8 +74,8 @@ CompareOutcome write_compare(const std::string& input, const std::string& output
     if (pending) encoder.encode(pending_pts, b.pts - pending_pts);
     MutableFrameView& f = encoder.begin_frame();
     for (int p = 0; p < 3; ++p) {
-      const int pw = p == 0 ? w : -((-w) >> op.chroma_shift_x);
-      const int ph = p == 0 ? h : -((-h) >> op.chroma_shift_y);
+      const int pw = p == 0 ? w : chroma_extent(w, op.chroma_shift_x);
+      const int ph = p == 0 ? h : chroma_extent(h, op.chroma_shift_y);
       copy_plane(a.planes[p], f.planes[p], 0, pw, ph);
       copy_plane(b.planes[p], f.planes[p], pw, pw, ph);
     }

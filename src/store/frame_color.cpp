@@ -46,8 +46,8 @@ void check_frame(const FrameView& f) {
   if (f.bit_depth < 8 || f.bit_depth > 16) {
     fail("8 to 16 bits, got " + std::to_string(f.bit_depth));
   }
-  const int cw = (y.width + (1 << f.chroma_shift_x) - 1) >> f.chroma_shift_x;
-  const int ch = (y.height + (1 << f.chroma_shift_y) - 1) >> f.chroma_shift_y;
+  const int cw = chroma_extent(y.width, f.chroma_shift_x);
+  const int ch = chroma_extent(y.height, f.chroma_shift_y);
   for (int i = 1; i < 3; ++i) {
     const PlaneView& c = f.planes[i];
     if (!c.data || c.width < cw || c.height < ch) {
