@@ -103,11 +103,8 @@ std::int64_t render_segment_fill(const RenderRun& run, io::VideoReader& reader, 
   const int radius = run.warp.fill_radius;
   const std::int64_t first = std::max<std::int64_t>(0, s.begin - radius);
   const std::int64_t last = std::min<std::int64_t>(n, s.end + radius);
-  // The full-frame fill works on 8-bit frames (its ring and photometric match are 8-bit), so it
-  // fills 8-bit frames; the encoder takes them to a deeper output format where asked.
-  io::VideoStreamParams params = reader.stream_params();
-  params.fill_8bit = true;
-  io::SegmentEncoder encoder(run.piece_path(s.index), run.encode, params);
+  // The fill works at the input's depth (its ring keeps the decoded frames as they are).
+  io::SegmentEncoder encoder(run.piece_path(s.index), run.encode, reader.stream_params());
   w.ring.clear();  // nothing from another segment's decoding
   std::int64_t next = s.begin;
   const auto emit_until = [&](std::int64_t limit) {

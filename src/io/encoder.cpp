@@ -188,8 +188,7 @@ void Encoder::choose_format(const AVCodec* codec, const EncodeOptions& options,
                             const VideoStreamParams& params, std::vector<std::string>& warnings) {
   // The caller fills frames at the input's depth (the warp keeps it); swscale converts to the
   // encoder's format where that differs.
-  fill_format_ = yuv_for_shifts(params.chroma_shift_x, params.chroma_shift_y,
-                                params.fill_8bit ? 8 : params.bit_depth);
+  fill_format_ = yuv_for_shifts(params.chroma_shift_x, params.chroma_shift_y, params.bit_depth);
   if (!options.pix_fmt.empty()) {
     enc_format_ = av_get_pix_fmt(options.pix_fmt.c_str());
     if (enc_format_ == AV_PIX_FMT_NONE)

@@ -41,9 +41,6 @@ struct VideoStreamParams {
   int chroma_shift_x = 1;
   int chroma_shift_y = 1;
   int bit_depth = 8;
-  // The caller fills 8-bit frames whatever bit_depth says (the full-frame fill works at 8
-  // bits); the default output format still follows bit_depth.
-  bool fill_8bit = false;
   Rational time_base;            // of the input video stream: output pts are input pts
   Rational frame_rate;           // avg_frame_rate, else r_frame_rate
   Rational sample_aspect_ratio;  // 0/1 when unknown

@@ -1,7 +1,6 @@
 #include "render/fill.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -14,11 +13,11 @@ namespace sw::render {
 
 namespace {
 
-// Widths in luma pixels, levels in 8-bit luma. Measured on the footage and the synthetic
-// clips (docs/architecture.md, "Full frame"): a band of 8 gives a few thousand samples per
-// frame for the match; a seam blended over 4 pixels no longer shows as a line; a static scene
-// (compression noise, small misregistration) differs by 2-6 levels per tile, a person
-// walking through the seam by 20 and more.
+// Widths in luma pixels, levels in 8-bit units (scaled to the frame's depth by Levels). Measured on
+// the footage and the synthetic clips (docs/architecture.md, "Full frame"): a band of 8 gives a few
+// thousand samples per frame for the match; a seam blended over 4 pixels no longer shows as a line;
+// a static scene (compression noise, small misregistration) differs by 2-6 levels per tile, a
+// person walking through the seam by 20 and more.
 constexpr int kBand = 8;
 constexpr int kFeather = 4;
 constexpr int kTile = 32;
@@ -30,9 +29,20 @@ constexpr int kMinMatchSamples = 64;  // fewer in the frame: no photometric matc
 constexpr double kMinGain = 0.8, kMaxGain = 1.25;
 constexpr int kMaxChromaOffset = 32;
 
-std::uint8_t clamp_byte(long v) {
-  return static_cast<std::uint8_t>(std::clamp<long>(v, 0, 255));
-}
+// The 8-bit levels above at a depth of 8..12 bits: a level of L at 8 bits is L << (depth - 8),
+// a variance (a squared level) grows by 4^(depth - 8). At 8 bits they are the constants as they
+// are, so 8-bit output does not change.
+struct Levels {
+  explicit Levels(int depth)
+      : shift(depth - 8),
+        max((1 << depth) - 1),
+        ghost(kGhostLevel << shift),
+        chroma_offset(kMaxChromaOffset << shift),
+        min_variance(double(1 << (2 * shift))) {}
+  int shift, max, ghost, chroma_offset;
+  double min_variance;  // below it (a flat band) the gain stays 1
+  int clamp(long v) const { return static_cast<int>(std::clamp<long>(v, 0, max)); }
+};
 
 // Output pixels x of row y whose source coordinate (map) lies inside [0, w-1] x [0, h-1].
 template <typename Interval>
@@ -57,14 +67,25 @@ Interval inside_interval(const InverseAffine& map, int y, int src_w, int src_h, 
 }
 
 // Samples the source along output row y, pixels [first, last), into row[first, last).
-void warp_run(const PlaneView& src, const InverseAffine& map, int y, int first, int last,
-              std::uint8_t* row) {
+template <typename T>
+void warp_run(const PlaneView& src, const InverseAffine& map, int y, int first, int last, T* row) {
   InverseAffine run = map;
   run.m[2] = map.m[0] * first + map.m[1] * y + map.m[2];
   run.m[5] = map.m[3] * first + map.m[4] * y + map.m[5];
   run.m[1] = run.m[4] = 0;  // one row: y is always 0 in the run's own grid
-  const MutablePlaneView dst{row + first, 0, last - first, 1, 1};
+  const MutablePlaneView dst{reinterpret_cast<std::uint8_t*>(row + first), 0, last - first, 1,
+                             sizeof(T)};
   warp_plane_bilinear(src, dst, run, Border::replicate, 0);
+}
+
+// Row y of a plane of T samples (the stride is in bytes).
+template <typename T>
+const T* row_of(const MutablePlaneView& p, int y) {
+  return reinterpret_cast<const T*>(p.data + static_cast<std::ptrdiff_t>(y) * p.stride);
+}
+template <typename T>
+T* mutable_row_of(const MutablePlaneView& p, int y) {
+  return reinterpret_cast<T*>(p.data + static_cast<std::ptrdiff_t>(y) * p.stride);
 }
 
 // Calls f(first, last) for every run of consecutive x in [begin, end) with want(x).
@@ -81,9 +102,14 @@ void for_runs(int begin, int end, Want want, F f) {
 
 void check_source(const FrameView& f, const MutableFrameView& out) {
   for (int k = 0; k < 3; ++k) {
-    if (f.planes[k].data != nullptr && f.planes[k].bytes_per_sample != 1) {
-      throw Error("render", "fill: expected 8-bit neighbour planes, got " +
-                                std::to_string(f.planes[k].bytes_per_sample) + "-byte samples");
+    const int bytes = out.planes[k].bytes_per_sample;
+    if (f.planes[k].data != nullptr &&
+        (f.planes[k].bytes_per_sample != bytes || f.bit_depth != out.bit_depth)) {
+      throw Error("render", "fill: expected neighbour planes of the output's " +
+                                std::to_string(bytes) + "-byte samples of " +
+                                std::to_string(out.bit_depth) + " bits, got " +
+                                std::to_string(f.planes[k].bytes_per_sample) + "-byte samples of " +
+                                std::to_string(f.bit_depth) + " bits");
     }
   }
   if (f.chroma_shift_x != out.chroma_shift_x || f.chroma_shift_y != out.chroma_shift_y) {
@@ -98,6 +124,13 @@ FillCounts Filler::fill(std::span<const FillSource> sources, MutableFrameView& o
     throw Error("render", "fill: expected the current frame as the first source");
   }
   if (sources.size() > 254) throw Error("render", "fill: expected at most 253 neighbours");
+  const bool deep = out.planes[0].bytes_per_sample == 2;
+  if (deep ? out.bit_depth <= 8 || out.bit_depth > 12 : out.bit_depth != 8) {
+    throw Error("render", "fill: expected 8-bit samples or 16-bit words of 9..12 bits, got " +
+                              std::to_string(out.planes[0].bytes_per_sample) + "-byte samples of " +
+                              std::to_string(out.bit_depth) + " bits");
+  }
+  check_source(*sources[0].frame, out);
   warp_frame(*sources[0].frame, sources[0].warp, WarpParams{Border::replicate, 0}, out);
 
   const MutablePlaneView& luma = out.planes[0];
@@ -108,7 +141,7 @@ FillCounts Filler::fill(std::span<const FillSource> sources, MutableFrameView& o
   distance_.resize(pixels);
   weight_.resize(pixels);
   band_.resize(pixels);
-  scratch_.resize(pixels);
+  scratch_.resize(pixels * static_cast<std::size_t>(out.planes[0].bytes_per_sample));
   inside_.resize(static_cast<std::size_t>(height_));
 
   const FrameView& current = *sources[0].frame;
@@ -124,7 +157,9 @@ FillCounts Filler::fill(std::span<const FillSource> sources, MutableFrameView& o
   for (std::size_t k = 1; k < sources.size() && empty > 0; ++k) {
     if (sources[k].frame == nullptr) continue;
     check_source(*sources[k].frame, out);
-    empty -= add_source(static_cast<std::uint8_t>(k), sources[k], out);
+    const auto label = static_cast<std::uint8_t>(k);
+    empty -= deep ? add_source<std::uint16_t>(label, sources[k], out)
+                  : add_source<std::uint8_t>(label, sources[k], out);
   }
 
   FillCounts counts;
@@ -147,8 +182,10 @@ FillCounts Filler::fill(std::span<const FillSource> sources, MutableFrameView& o
 // (filled, or given up as ghosted). Works only in the kTile x kTile tiles that hold new pixels
 // and the tiles around them (kBand < kTile), so a thin uncovered border costs in proportion
 // to its area, not the frame's.
+template <typename T>
 std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
                                 MutableFrameView& out) {
+  const Levels levels(out.bit_depth);
   const FrameView& frame = *source.frame;
   const MutablePlaneView& luma = out.planes[0];
   const InverseAffine map = plane_map(source.warp, 0, 0, frame.planes[0], luma);
@@ -262,8 +299,8 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
     std::uint8_t* band = band_.data() + at(y);
     for (const Interval& sp : spans_of(y))
       std::memset(band + sp.first, 0, static_cast<std::size_t>(sp.last - sp.first));
-    std::uint8_t* s = scratch_.data() + at(y);
-    const std::uint8_t* o = luma.data + static_cast<std::ptrdiff_t>(y) * luma.stride;
+    T* s = scratch<T>() + at(y);
+    const T* o = row_of<T>(luma, y);
     for_inside(y, [&](int first, int last) {
       for (int x = first; x < last; ++x)
         band[x] = d[x] > 0 && d[x] <= kBand && labels[x] < kLabelGhost;
@@ -275,8 +312,8 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
         Cell& c = cell(y, x);
         c.s += s[x];
         c.o += o[x];
-        c.ss += s[x] * s[x];
-        c.oo += o[x] * o[x];
+        c.ss += std::int64_t{s[x]} * s[x];
+        c.oo += std::int64_t{o[x]} * o[x];
         ++c.count;
       }
     });
@@ -308,7 +345,8 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
     if (n >= kMinMatchSamples) {
       const double mx = double(sx) / double(n), my = double(sy) / double(n);
       const double vx = double(sxx) / double(n) - mx * mx, vy = double(syy) / double(n) - my * my;
-      if (vx > 1 && vy > 1) gain = std::clamp(std::sqrt(vy / vx), kMinGain, kMaxGain);
+      if (vx > levels.min_variance && vy > levels.min_variance)
+        gain = std::clamp(std::sqrt(vy / vx), kMinGain, kMaxGain);
       offset = my - gain * mx;
     }
     tile_sum_.assign(tile_ghost_.size(), 0);
@@ -325,11 +363,16 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
     }
     for (std::size_t t = 0; t < tile_ghost_.size(); ++t) {
       tile_ghost_[t] =
-          tile_count_[t] >= kMinTileSamples && tile_sum_[t] > kGhostLevel * tile_count_[t];
+          tile_count_[t] >= kMinTileSamples && tile_sum_[t] > levels.ghost * tile_count_[t];
     }
   }
-  std::array<std::uint8_t, 256> match{};
-  for (int v = 0; v < 256; ++v) match[v] = clamp_byte(std::lround(gain * v + offset));
+  // The match as a table over every sample value (256 entries at 8 bits, 1024 at 10).
+  match_.resize(static_cast<std::size_t>(levels.max) + 1);
+  for (int v = 0; v <= levels.max; ++v)
+    match_[static_cast<std::size_t>(v)] =
+        static_cast<std::uint16_t>(levels.clamp(std::lround(gain * v + offset)));
+  // Words above the depth (a malformed stream) take the top entry.
+  const auto match = [&](T v) { return static_cast<T>(match_[std::min<int>(v, levels.max)]); };
   const auto ghosted = [&](int y, int x) {
     return tile_ghost_[static_cast<std::size_t>((y / kTile - tile_y0) * tiles_x + x / kTile)] != 0;
   };
@@ -340,9 +383,9 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
     std::uint8_t* labels = labels_.data() + at(y);
     const std::uint8_t* d = distance_.data() + at(y);
     const std::uint8_t* band = band_.data() + at(y);
-    const std::uint8_t* s = scratch_.data() + at(y);
+    const T* s = scratch<T>() + at(y);
     std::uint8_t* w = weight_.data() + at(y);
-    std::uint8_t* o = luma.data + static_cast<std::ptrdiff_t>(y) * luma.stride;
+    T* o = mutable_row_of<T>(luma, y);
     for (const Interval& sp : spans_of(y))
       std::memset(w + sp.first, 0, static_cast<std::size_t>(sp.last - sp.first));
     for_inside(y, [&](int first, int last) {
@@ -353,13 +396,12 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
             labels[x] = kLabelGhost;
           } else {
             labels[x] = label;
-            o[x] = match[s[x]];
+            o[x] = match(s[x]);
             w[x] = 255;
           }
         } else if (band[x] && d[x] <= kFeather && !ghosted(y, x)) {
           const int weight = 128 * (kFeather + 1 - d[x]) / (kFeather + 1);
-          o[x] =
-              static_cast<std::uint8_t>((o[x] * (256 - weight) + match[s[x]] * weight + 128) >> 8);
+          o[x] = static_cast<T>((o[x] * (256 - weight) + match(s[x]) * weight + 128) >> 8);
           w[x] = static_cast<std::uint8_t>(weight);
         }
       }
@@ -389,8 +431,8 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
       const int y = cy << shift_y;
       const std::uint8_t* w = weight_.data() + at(y);
       const std::uint8_t* band = band_.data() + at(y);
-      std::uint8_t* s = scratch_.data() + at(cy);  // a chroma row fits in a luma row
-      const std::uint8_t* o = plane.data + static_cast<std::ptrdiff_t>(cy) * plane.stride;
+      T* s = scratch<T>() + at(cy);  // a chroma row fits in a luma row
+      const T* o = row_of<T>(plane, cy);
       for_chroma(cy, [&](int e0, int e1) {
         for_runs(
             e0, e1, [&](int cx) { return w[lx(cx)] > 0 || band[lx(cx)]; },
@@ -405,20 +447,19 @@ std::int64_t Filler::add_source(std::uint8_t label, const FillSource& source,
     }
     const long shift = count >= kMinMatchSamples
                            ? std::clamp<long>(std::lround(double(sum) / double(count)),
-                                              -kMaxChromaOffset, kMaxChromaOffset)
+                                              -levels.chroma_offset, levels.chroma_offset)
                            : 0;
     for (int cy = c0; cy < c1; ++cy) {
       const std::uint8_t* w = weight_.data() + at(cy << shift_y);
-      const std::uint8_t* s = scratch_.data() + at(cy);
-      std::uint8_t* o = plane.data + static_cast<std::ptrdiff_t>(cy) * plane.stride;
+      const T* s = scratch<T>() + at(cy);
+      T* o = mutable_row_of<T>(plane, cy);
       for_chroma(cy, [&](int e0, int e1) {
         for (int cx = e0; cx < e1; ++cx) {
           const int weight = w[lx(cx)];
           if (weight == 0) continue;
-          const int v = clamp_byte(s[cx] + shift);
-          o[cx] = weight == 255
-                      ? static_cast<std::uint8_t>(v)
-                      : static_cast<std::uint8_t>((o[cx] * (256 - weight) + v * weight + 128) >> 8);
+          const int v = levels.clamp(s[cx] + shift);
+          o[cx] = weight == 255 ? static_cast<T>(v)
+                                : static_cast<T>((o[cx] * (256 - weight) + v * weight + 128) >> 8);
         }
       });
     }

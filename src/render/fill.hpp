@@ -26,8 +26,12 @@
 //       - seams are feathered: filled pixels within kFeather of newly filled ones are blended
 //         towards the neighbour (weight 1/2 at the seam, falling to 0).
 //  3. Stops as soon as nothing is empty.
-// All arithmetic on samples is integer (a 256-entry table per neighbour for the luma match),
-// so the bytes depend only on the frames and the warps.
+// All arithmetic on samples is integer (a table over the sample values per neighbour for the
+// luma match), so the bytes depend only on the frames and the warps.
+//
+// Depth: the frames' own (8-bit bytes, or 16-bit words of 9..12 bits for 10/12-bit video), so
+// the filled pixels and the blends keep the low bits. The levels (ghost threshold, chroma
+// offset bound) are set in 8-bit units and scaled to the depth: L at 8 bits is L << (depth - 8).
 #pragma once
 
 #include <cstdint>
@@ -40,8 +44,8 @@
 namespace sw::render {
 
 // A frame that may fill output pixels, and its warp into the output (as warp_frame applies
-// it: source pixel p lands at zoom R(da) p + (dx, dy), about the centres). 8-bit planes with
-// the output's chroma subsampling (render/frame_ring.hpp keeps frames so).
+// it: source pixel p lands at zoom R(da) p + (dx, dy), about the centres). Planes with the
+// output's sample size, depth and chroma subsampling (render/frame_ring.hpp keeps frames so).
 struct FillSource {
   const FrameView* frame = nullptr;
   Transform2D warp;
@@ -60,25 +64,33 @@ inline constexpr std::uint8_t kLabelGhost = 0xFE;
 inline constexpr std::uint8_t kLabelEmpty = 0xFF;  // the fallback
 
 // Keeps its working planes between frames (one per worker): about 5 bytes a luma pixel
-// (10 MB at 1080p) besides the frames.
+// (10 MB at 1080p; 6 bytes at 10/12 bits) besides the frames.
 class Filler {
  public:
   // sources[0] is the current frame, then the neighbours in the order they are tried (at
-  // most 253). `out` is written whole. Throws sw::Error on mismatched frames.
+  // most 253). `out` is written whole, at its depth (8 bits, or 16-bit words of 9..12 bits).
+  // Throws sw::Error on frames whose size, depth or subsampling does not match `out`.
   FillCounts fill(std::span<const FillSource> sources, MutableFrameView& out);
 
   // The luma grid of the last fill(), row-major, out.planes[0].width wide.
   const std::vector<std::uint8_t>& labels() const { return labels_; }
 
  private:
+  // T: the samples, std::uint8_t or std::uint16_t (out.bit_depth bits).
+  template <typename T>
   std::int64_t add_source(std::uint8_t label, const FillSource& source, MutableFrameView& out);
+  template <typename T>
+  T* scratch() {
+    return reinterpret_cast<T*>(scratch_.data());
+  }
 
   int width_ = 0, height_ = 0;
   std::vector<std::uint8_t> labels_;
   std::vector<std::uint8_t> distance_;  // L1 distance to the new pixels, capped
   std::vector<std::uint8_t> weight_;    // blend weight of the neighbour (255 = replace)
   std::vector<std::uint8_t> band_;      // 1 = in the overlap band (photometric samples)
-  std::vector<std::uint8_t> scratch_;   // the neighbour, warped over the wanted runs
+  std::vector<std::uint8_t> scratch_;   // the neighbour, warped over the wanted runs (T)
+  std::vector<std::uint16_t> match_;    // the luma match per sample value
   struct Interval {
     int first = 0, last = 0;
   };

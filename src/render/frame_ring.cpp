@@ -1,9 +1,9 @@
 #include "render/frame_ring.hpp"
 
 #include <cstring>
+#include <string>
 
 #include "core/error.hpp"
-#include "core/plane_depth.hpp"
 
 namespace sw::render {
 
@@ -18,22 +18,25 @@ void FrameRing::put(const FrameView& frame) {
       slots_[static_cast<std::size_t>(frame.index % static_cast<std::int64_t>(slots_.size()))];
   slot.index = frame.index;
   slot.view = frame;
-  slot.view.bit_depth = 8;
   for (int k = 0; k < 3; ++k) {
     const PlaneView& in = frame.planes[k];
     if (in.data == nullptr) {
       slot.view.planes[k] = {};
       continue;
     }
-    const PlaneView src = plane_to_8bit(in, frame.bit_depth, deep_, "render");
-    auto& bytes = slot.planes[k];
-    bytes.resize(static_cast<std::size_t>(src.width) * static_cast<std::size_t>(src.height));
-    for (int y = 0; y < src.height; ++y) {
-      std::memcpy(bytes.data() + static_cast<std::ptrdiff_t>(y) * src.width,
-                  src.data + static_cast<std::ptrdiff_t>(y) * src.stride,
-                  static_cast<std::size_t>(src.width));
+    if (in.bytes_per_sample != 1 && in.bytes_per_sample != 2) {
+      throw Error("render", "frame ring: expected 1- or 2-byte samples, got " +
+                                std::to_string(in.bytes_per_sample));
     }
-    slot.view.planes[k] = {bytes.data(), src.width, src.width, src.height, 1};
+    const int row_bytes = in.width * in.bytes_per_sample;
+    auto& bytes = slot.planes[k];
+    bytes.resize(static_cast<std::size_t>(row_bytes) * static_cast<std::size_t>(in.height));
+    for (int y = 0; y < in.height; ++y) {
+      std::memcpy(bytes.data() + static_cast<std::ptrdiff_t>(y) * row_bytes,
+                  in.data + static_cast<std::ptrdiff_t>(y) * in.stride,
+                  static_cast<std::size_t>(row_bytes));
+    }
+    slot.view.planes[k] = {bytes.data(), row_bytes, in.width, in.height, in.bytes_per_sample};
   }
 }
 

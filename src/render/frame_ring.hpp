@@ -1,6 +1,7 @@
-// A fixed number of decoded frames, kept by absolute frame number as 8-bit copies, for the
-// full-frame fill (render/fill.hpp): frame i is filled from frames i-K .. i+K, so a worker
-// holds 2K+1 frames (at 1080p 4:2:0, 3.1 MB each: K = 15 holds 31 frames, 96 MB).
+// A fixed number of decoded frames, kept by absolute frame number as copies at their own
+// depth, for the full-frame fill (render/fill.hpp): frame i is filled from frames i-K .. i+K,
+// so a worker holds 2K+1 frames (at 1080p 4:2:0, 3.1 MB each at 8 bits, 6.2 MB at 10/12 bits:
+// K = 15 holds 31 frames, 96 MB or 192 MB).
 // Frame f replaces frame f - capacity in its slot; a frame the decoder skipped is simply not
 // found.
 #pragma once
@@ -16,7 +17,8 @@ class FrameRing {
  public:
   explicit FrameRing(int capacity);
 
-  // Copies `frame` (8 or 16-bit planes; kept as 8-bit) into the slot of frame.index.
+  // Copies `frame` (8-bit planes or 16-bit words, kept as they are) into the slot of
+  // frame.index.
   void put(const FrameView& frame);
   // The frame with this index, or null when the ring does not hold it. Valid until the next
   // put() into the same slot.
@@ -31,7 +33,6 @@ class FrameRing {
     FrameView view;
   };
   std::vector<Slot> slots_;
-  std::vector<std::uint8_t> deep_;  // conversion buffer for 16-bit planes
 };
 
 }  // namespace sw::render

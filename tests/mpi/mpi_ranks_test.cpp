@@ -132,7 +132,8 @@ TEST_F(MpiRanks, FullFrameIsByteIdenticalForOneTwoAndThreeRanks) {
   }
 }
 
-// 10-bit input is warped at 16 bits and encoded 10-bit: ranks must still give the same bytes.
+// 10-bit input is warped (and with --crop fill, filled) at 16 bits and encoded 10-bit: ranks
+// must still give the same bytes.
 TEST_F(MpiRanks, TenBitOutputIsByteIdenticalForOneTwoAndThreeRanks) {
   ClipSpec spec;
   spec.width = 320;
@@ -156,6 +157,19 @@ TEST_F(MpiRanks, TenBitOutputIsByteIdenticalForOneTwoAndThreeRanks) {
     EXPECT_TRUE(file_bytes(dir->file(name + ".mp4")) == file_bytes(dir->file("ten-ref.mp4")))
         << name << ".mp4 differs from the single-process output";
   }
+  // The full-frame fill at 16 bits too (its ring and neighbours at the input's depth).
+  auto ten_bit_fill = [&](const std::string& name, int threads) {
+    auto a = ten_bit(name, threads);
+    a.insert(a.end() - 1, {"--crop", "fill"});
+    return a;
+  };
+  const auto fill_ref = run_stillwater(ten_bit_fill("ten-fill-ref", 2));
+  ASSERT_EQ(fill_ref.exit_code, 0) << fill_ref.err;
+  const auto fill = mpirun(2, ten_bit_fill("ten-fill-np2", 1));
+  ASSERT_EQ(fill.exit_code, 0) << fill.err;
+  EXPECT_TRUE(file_bytes(dir->file("ten-fill-np2.mp4")) ==
+              file_bytes(dir->file("ten-fill-ref.mp4")))
+      << "10-bit full frame on 2 ranks differs from the single-process output";
 }
 
 // Ignore regions travel in the job (the mask by path and hash): every rank leaves out the same

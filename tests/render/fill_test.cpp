@@ -126,7 +126,7 @@ TEST(Filler, NeighbourThatDisagreesAtTheSeamIsRefused) {
   EXPECT_LT(out.luma(W - 2, 5), 240) << "no ghost of the subject";
 }
 
-TEST(FrameRing, KeepsTheLastFramesAsEightBit) {
+TEST(FrameRing, KeepsTheLastFramesAtTheirDepth) {
   std::vector<std::uint16_t> deep(4 * 2, 1000);  // 10-bit samples
   FrameView f;
   f.planes[0] = {reinterpret_cast<const std::uint8_t*>(deep.data()), 8, 4, 2, 2};
@@ -138,8 +138,12 @@ TEST(FrameRing, KeepsTheLastFramesAsEightBit) {
   }
   EXPECT_EQ(ring.find(1), nullptr);
   ASSERT_NE(ring.find(4), nullptr);
-  EXPECT_EQ(ring.find(4)->planes[0].bytes_per_sample, 1);
-  EXPECT_EQ(ring.find(4)->planes[0].data[0], 1000 >> 2);
+  const FrameView& kept = *ring.find(4);
+  EXPECT_EQ(kept.bit_depth, 10);
+  ASSERT_EQ(kept.planes[0].bytes_per_sample, 2);
+  EXPECT_EQ(kept.planes[0].stride, 8);
+  EXPECT_EQ(reinterpret_cast<const std::uint16_t*>(kept.planes[0].data)[7], 1000)
+      << "the 10-bit word as it was, not shifted to 8 bits";
   ring.clear();
   EXPECT_EQ(ring.find(4), nullptr);
 }
