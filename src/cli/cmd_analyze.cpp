@@ -65,11 +65,12 @@ int cmd_analyze(std::span<char* const> argv) {
     const auto after = report::residual_jitter(path.smoothed, run.info.width, run.info.height);
     std::printf(
         "%s: %lld frames in %zu segments (%lld resumed), %lld frames decoded beyond the "
-        "segments' own; %.1f s (%.0f fps); jitter %.2f px -> %.2f px (planned)\n",
+        "segments' own; %.1f s (%.0f fps); jitter %.2f px -> %.2f px (planned)%s\n",
         options.store.c_str(), static_cast<long long>(frames), run.plan.segments.size(),
         static_cast<long long>(analysis.resumed_segments),
         static_cast<long long>(analysis.overhead_frames), analysis.seconds,
-        frames / std::max(1e-9, analysis.seconds), before.corner_px, after.corner_px);
+        frames / std::max(1e-9, analysis.seconds), before.corner_px, after.corner_px,
+        not_held_summary(options, path).c_str());
   }
   report.finish();
   return 0;

@@ -92,8 +92,10 @@ int cmd_render(std::span<char* const> argv) {
   const auto frames = static_cast<std::int64_t>(run.index.size());
   std::vector<Transform2D> corrections, camera;
   std::vector<std::uint8_t> cut;
+  std::string not_held;  // --replan with --tripod / --horizon-lock
   if (replan) {
     path::PathResult path = path_pass(run, options, run.store->read_motions());
+    not_held = not_held_summary(options, path);
     corrections = std::move(path.correction);
     camera = exec::camera_transforms(path.trajectory);
     cut = std::move(path.cut);
@@ -110,10 +112,10 @@ int cmd_render(std::span<char* const> argv) {
   const auto rendered = render_pass(run, options, corrections, {camera, cut}, output,
                                     !quiet && ProgressBar::stderr_is_terminal());
   if (!quiet) {
-    std::printf("%s: %lld frames in %zu segments (%lld resumed); %.1f s (%.0f fps)\n",
+    std::printf("%s: %lld frames in %zu segments (%lld resumed); %.1f s (%.0f fps)%s\n",
                 output.c_str(), static_cast<long long>(rendered.frames), run.plan.segments.size(),
                 static_cast<long long>(rendered.resumed_segments), rendered.seconds,
-                rendered.frames / std::max(1e-9, rendered.seconds));
+                rendered.frames / std::max(1e-9, rendered.seconds), not_held.c_str());
     print_fill_summary(output, rendered);
   }
   write_compare_video(compare, input, output, options, quiet);

@@ -85,11 +85,12 @@ FileSummary stabilize_file(const Args& args, const exec::RunOptions& options,
     for (auto flag : path.outlier) outliers += flag;
     std::printf(
         "%s: %lld frames in %zu segments; analysis %.1f s (%.0f fps), render %.1f s (%.0f fps); "
-        "jitter %.2f px -> %.2f px (planned); %lld outliers, %lld invalid pairs\n",
+        "jitter %.2f px -> %.2f px (planned); %lld outliers, %lld invalid pairs%s\n",
         output.c_str(), static_cast<long long>(frames), run.plan.segments.size(), analysis.seconds,
         frames / std::max(1e-9, analysis.seconds), rendered.seconds,
         frames / std::max(1e-9, rendered.seconds), before.corner_px, after.corner_px,
-        static_cast<long long>(outliers), static_cast<long long>(path.invalid_pairs));
+        static_cast<long long>(outliers), static_cast<long long>(path.invalid_pairs),
+        not_held_summary(options, path).c_str());
     print_fill_summary(output, rendered);
   }
   write_compare_video(args.text("--compare"), input, output, options, quiet);

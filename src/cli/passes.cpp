@@ -95,6 +95,15 @@ path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
   return path;
 }
 
+std::string not_held_summary(const exec::RunOptions& options, const path::PathResult& path) {
+  if (!options.path.tripod && !options.path.horizon_lock) return {};
+  const std::int64_t limited = path::count_flags(path.limited);
+  if (limited == 0) return {};
+  return "; " + std::to_string(limited) + " of " + std::to_string(path.limited.size()) +
+         " frames not held " + (options.path.tripod ? "still" : "level") +
+         " (limited by --max-zoom)";
+}
+
 exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,
                                 std::span<const Transform2D> corrections,
                                 const exec::FillPath& fill, const std::string& output, bool bars,

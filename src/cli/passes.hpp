@@ -20,6 +20,11 @@ exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& 
 path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
                            const std::vector<Motion>& motions);
 
+// With --tripod or --horizon-lock, the end of the summary line that says how many frames the
+// crop bound kept from being held ("; 46 of 315 frames not held still (limited by
+// --max-zoom)"); empty when every frame was held or neither was asked for.
+std::string not_held_summary(const exec::RunOptions& options, const path::PathResult& path);
+
 // Full frame (--crop fill) also needs `fill` (exec/pipeline.hpp); its counts are summed up
 // on stdout unless quiet.
 exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,

@@ -138,6 +138,7 @@ TEST(PathControls, TripodLeavesNoFrameToFrameMotion) {
     ASSERT_LT(std::abs(a) * 180 / std::numbers::pi, 0.02);
 }
 
+// The count of frames the crop bound kept from being held: a warning, and the summary line.
 TEST(PathControls, TripodSaysHowManyFramesItCouldNotHold) {
   TempDir dir;
   ClipSpec spec = base_spec();
@@ -150,9 +151,33 @@ TEST(PathControls, TripodSaysHowManyFramesItCouldNotHold) {
                                    "--tripod",  "--max-zoom",       "1.05"};
   const auto result = run_stillwater(args);
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.err.find("of 60 frames could not be held still within --max-zoom 1.05"),
-            std::string::npos)
-      << result.err;
+  const auto warned =
+      result.err.find(" of 60 frames could not be held still within --max-zoom 1.05");
+  ASSERT_NE(warned, std::string::npos) << result.err;
+  // The count is in the summary line too, for analyze and render --replan as for stabilize.
+  const auto start = result.err.find_last_not_of("0123456789", warned - 1) + 1;
+  const std::string count = result.err.substr(start, warned - start);
+  ASSERT_FALSE(count.empty()) << result.err;
+  EXPECT_GT(std::stoi(count), 0);
+  const std::string summary =
+      "; " + count + " of 60 frames not held still (limited by --max-zoom)\n";
+  EXPECT_NE(result.out.find(summary), std::string::npos) << result.out;
+
+  const std::string store = dir.file("run.zarr");
+  const auto analysed = run_stillwater(
+      {"analyze", dir.file("in.mp4"), "--store", store, "--tripod", "--max-zoom", "1.05"});
+  ASSERT_EQ(analysed.exit_code, 0) << analysed.err;
+  EXPECT_NE(analysed.out.find(summary), std::string::npos) << analysed.out;
+  const auto replanned =
+      run_stillwater({"render", dir.file("in.mp4"), "--store", store, "-o", dir.file("again.mp4"),
+                      "--replan", "--tripod", "--max-zoom", "1.05"});
+  ASSERT_EQ(replanned.exit_code, 0) << replanned.err;
+  EXPECT_NE(replanned.out.find(summary), std::string::npos) << replanned.out;
+  // Without --tripod nothing was asked to be held: no count.
+  const auto plain = run_stillwater({"render", dir.file("in.mp4"), "--store", store, "-o",
+                                     dir.file("plain.mp4"), "--replan", "--max-zoom", "1.05"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.out.find("not held"), std::string::npos) << plain.out;
 }
 
 TEST(PathControls, HorizonLockKeepsTheFirstFramesRoll) {
