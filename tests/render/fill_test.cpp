@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/error.hpp"
 #include "render/fill.hpp"
 #include "render/frame_ring.hpp"
 #include "render/similarity.hpp"
@@ -124,6 +125,85 @@ TEST(Filler, NeighbourThatDisagreesAtTheSeamIsRefused) {
   EXPECT_EQ(filler.labels()[5 * W + W - 2], kLabelGhost) << "the subject's rows fall back";
   EXPECT_EQ(filler.labels()[50 * W + W - 2], 1) << "rows without it are filled";
   EXPECT_LT(out.luma(W - 2, 5), 240) << "no ghost of the subject";
+}
+
+// The same scenes at 10 bits (the 8-bit pictures times 4, plus a fine ramp in the two low
+// bits): the fill decides the same (its levels scale with the depth), and what it fills keeps
+// the low bits. A subject 9 levels off is below the ghost level of 12 (48 at 10 bits): a fill
+// that compared 10-bit differences with the 8-bit level would refuse it.
+struct DeepFrame {
+  std::vector<std::uint16_t> planes[3];
+  FrameView view;
+  explicit DeepFrame(const TestFrame& f) {
+    for (int k = 0; k < 3; ++k) {
+      const int w = k == 0 ? W : W / 2;
+      planes[k].resize(f.planes[k].size());
+      for (std::size_t i = 0; i < planes[k].size(); ++i) {
+        const int ramp = k == 0 ? static_cast<int>(i % static_cast<std::size_t>(w)) % 4 : 0;
+        planes[k][i] = static_cast<std::uint16_t>(f.planes[k][i] * 4 + ramp);
+      }
+      view.planes[k] = {reinterpret_cast<const std::uint8_t*>(planes[k].data()), 2 * w, w,
+                        k == 0 ? H : H / 2, 2};
+    }
+    view.bit_depth = 10;
+  }
+};
+
+struct DeepOutput {
+  std::vector<std::uint16_t> planes[3];
+  MutableFrameView view;
+  DeepOutput() {
+    for (int k = 0; k < 3; ++k) {
+      const int w = k == 0 ? W : W / 2, h = k == 0 ? H : H / 2;
+      planes[k].resize(static_cast<std::size_t>(w * h));
+      view.planes[k] = {reinterpret_cast<std::uint8_t*>(planes[k].data()), 2 * w, w, h, 2};
+    }
+    view.bit_depth = 10;
+  }
+};
+
+TEST(Filler, TenBitFillsDecideAsEightBitAndKeepTheLowBits) {
+  const TestFrame current(10, 0);
+  TestFrame subject(-10, 0), neighbour(-10, 0, /*luma_offset=*/12);
+  for (int y = 0; y < 32; ++y)
+    for (int x = W - 24; x < W; ++x) subject.planes[0][y * W + x] += 9;
+  for (const TestFrame* other : {&subject, &neighbour}) {
+    const FillSource sources8[] = {{&current.view, shift(-10, 0)}, {&other->view, shift(10, 0)}};
+    Output out8;
+    Filler filler8;
+    const FillCounts counts8 = filler8.fill(sources8, out8.view);
+
+    const DeepFrame current10(current), other10(*other);
+    const FillSource sources10[] = {{&current10.view, shift(-10, 0)},
+                                    {&other10.view, shift(10, 0)}};
+    DeepOutput out10;
+    Filler filler10;
+    const FillCounts counts10 = filler10.fill(sources10, out10.view);
+    EXPECT_EQ(counts10.ghost, 0) << "a 9-level subject is no ghost at any depth";
+    EXPECT_EQ(counts10.neighbour, counts8.neighbour);
+    EXPECT_EQ(filler10.labels(), filler8.labels());
+
+    int low_bits = 0, far = 0;
+    for (int y = 0; y < H; ++y) {
+      for (int x = 0; x < W; ++x) {
+        if (filler10.labels()[y * W + x] != 1) continue;
+        const int v10 = out10.planes[0][y * W + x], v8 = out8.luma(x, y);
+        low_bits += v10 % 4 != 0;
+        far += std::abs(v10 - 4 * v8) > 8;  // within 2 levels of the 8-bit fill
+      }
+    }
+    EXPECT_GT(low_bits, counts10.neighbour / 2) << "the filled pixels keep the low bits";
+    EXPECT_EQ(far, 0);
+  }
+}
+
+TEST(Filler, RefusesNeighboursOfAnotherDepth) {
+  const TestFrame current(10, 0), neighbour(-10, 0);
+  const DeepFrame current10(current);
+  const FillSource sources[] = {{&current10.view, shift(-10, 0)}, {&neighbour.view, shift(10, 0)}};
+  DeepOutput out;
+  Filler filler;
+  EXPECT_THROW(filler.fill(sources, out.view), Error);
 }
 
 TEST(FrameRing, KeepsTheLastFramesAtTheirDepth) {
