@@ -137,7 +137,7 @@ TEST(Fidelity, PixFmtChoosesTheOutputDepthAndRejectsUnknownNames) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(probe_stream(dir.file("out.mp4")).value("pix_fmt", ""), "yuv420p");
 
-  // The full-frame fill works at 8 bits, but the output keeps the input's depth by default.
+  // The full-frame fill keeps the input's depth too (tests/e2e/fill_depth_test.cpp: its low bits).
   const auto fill = run_stillwater({"stabilize", dir.file("in.mp4"), "-o", dir.file("fill.mp4"),
                                     "--crop", "fill", "--threads", "2", "-q"});
   ASSERT_EQ(fill.exit_code, 0) << fill.err;
