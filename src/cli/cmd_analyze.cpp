@@ -30,7 +30,9 @@ constexpr const char* kDescription =
     "Measures the camera motion of IN and computes the smoothed path and per-frame corrections\n"
     "into the store given by --store (required). IN is a video file, or a Zarr array of RGB "
     "frames\n(N, H, W, 3) uint8 such as dask.array.to_zarr writes. Render later with "
-    "`stillwater render`.\nRunning it again resumes an interrupted analysis.";
+    "`stillwater render`.\nRunning it again resumes an interrupted analysis. With --shard K/N it "
+    "measures shard K's\nsegments only, and a later run without --shard measures any still "
+    "missing and plans the path\n(docs/cluster.md).";
 
 }  // namespace
 
@@ -57,6 +59,13 @@ int cmd_analyze(std::span<char* const> argv) {
   RunReport report(options, quiet, args.flag("--verbose"));
   exec::Prepared run = exec::prepare(input, options);
   const auto analysis = analyze_pass(run, options, !quiet && ProgressBar::stderr_is_terminal());
+  if (options.shard) {  // the run without --shard plans the path
+    if (!quiet)
+      print_shard_summary(options, run, "analysed", analysis.done, analysis.skipped,
+                          analysis.seconds);
+    report.finish();
+    return 0;
+  }
   const path::PathResult path = path_pass(run, options, analysis.motions);
   if (!quiet) {
     const auto frames = static_cast<std::int64_t>(analysis.motions.size());

@@ -39,7 +39,10 @@ constexpr const char* kDescription =
     "store's (they identify\nit). Running it again after an interruption reuses the finished "
     "segments. The path options\n(--smoother, --radius, ...) need --replan: without it the "
     "store's corrections are used as they\nare, and the path parameters recorded with them "
-    "stay as they were.";
+    "stay as they were.\nWith --shard K/N it renders shard K's pieces into the store only (-o "
+    "names the "
+    "output the\nfinishing run without --shard writes: any piece still missing, then the "
+    "assembly).";
 
 }  // namespace
 
@@ -60,8 +63,18 @@ int cmd_render(std::span<char* const> argv) {
     throw Error("render", "missing --store DIR.zarr (see --help)", ExitCode::usage);
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
+  const bool shard = args.given("--shard");
+  if (shard) {
+    // Every shard would write these; the run that finishes does, once.
+    for (const char* whole : {"--replan", "--compare"}) {
+      if (args.given(whole))
+        throw Error(whole, "not with --shard: give it to the run that finishes (docs/cluster.md)",
+                    ExitCode::usage);
+    }
+  }
+  // A shard writes no OUT (it only names the finishing run's, for the same pieces).
   check_output_paths({input, args.text("--store")},
-                     {output, args.text("--trace"), args.text("--compare")},
+                     {shard ? std::string() : output, args.text("--trace"), args.text("--compare")},
                      args.flag("--overwrite"));
   const std::string compare = compare_target(args, input, output);
   apply_verbose(args);
@@ -87,7 +100,10 @@ int cmd_render(std::span<char* const> argv) {
   RunReport report(options, quiet, args.flag("--verbose"));
   exec::Prepared run = exec::prepare(input, options);
   if (!run.store->has_motions()) {
-    throw Error(options.store, "has no analysis yet (run `stillwater analyze` first)");
+    throw Error(options.store, options.shard
+                                   ? "has no complete analysis yet: run `stillwater analyze` "
+                                     "without --shard once every analysis shard is done"
+                                   : "has no analysis yet (run `stillwater analyze` first)");
   }
   const auto frames = static_cast<std::int64_t>(run.index.size());
   std::vector<Transform2D> corrections, camera;
@@ -109,6 +125,13 @@ int cmd_render(std::span<char* const> argv) {
   }
   const auto rendered = render_pass(run, options, corrections, {camera, cut}, output,
                                     !quiet && ProgressBar::stderr_is_terminal());
+  if (options.shard) {  // the run without --shard assembles OUT
+    if (!quiet)
+      print_shard_summary(options, run, "rendered", rendered.done, rendered.skipped,
+                          rendered.seconds);
+    report.finish();
+    return 0;
+  }
   if (!quiet) {
     std::printf("%s: %lld frames in %zu segments (%lld resumed); %.1f s (%.0f fps)\n",
                 output.c_str(), static_cast<long long>(rendered.frames), run.plan.segments.size(),

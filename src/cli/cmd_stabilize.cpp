@@ -57,7 +57,10 @@ constexpr const char* kDescription =
     "needs -y, as for one file. A file that fails prints its error line and the batch goes on;\n"
     "the summary has one line per file, and the exit code is 1 when any file failed (2 for a\n"
     "bad command line, 130 when interrupted, which ends the batch). --report, --path-csv and\n"
-    "--compare take one input. The video extensions (any case):";
+    "--compare take one input.\n\n"
+    "With --shard K/N (one input, --store) it is an analysis shard, as `analyze --shard`; the "
+    "same\ncommand without --shard finishes: missing segments, path, render (docs/cluster.md).\n"
+    "The video extensions (any case):";
 
 // One input into one output, from the prepare step to the summary, --metrics and --report.
 // `report` (single runs) is finished where its table belongs, after the summary; a batch
@@ -110,9 +113,25 @@ FileSummary stabilize_file(const Args& args, const exec::RunOptions& options,
   return {frames, before.corner_px, after.corner_px};
 }
 
+// --shard K/N: an analysis shard, as `analyze --shard` (the render needs the path, which needs
+// every shard's motions); the same command without --shard then finishes everything.
+void stabilize_shard(const Args& args, const exec::RunOptions& options, const std::string& input) {
+  for (const char* whole : {"--report", "--path-csv", "--compare", "--metrics"}) {
+    if (args.given(whole))
+      throw Error(whole, "not with --shard: give it to the run that finishes (docs/cluster.md)",
+                  ExitCode::usage);
+  }
+  const bool quiet = args.flag("--quiet");
+  exec::Prepared run = exec::prepare(input, options);
+  const auto analysis = analyze_pass(run, options, !quiet && ProgressBar::stderr_is_terminal());
+  if (!quiet)
+    print_shard_summary(options, run, "analysed", analysis.done, analysis.skipped,
+                        analysis.seconds);
+}
+
 // Several inputs, or a directory (cli/batch.hpp): each file as stabilize_file, one store each.
 int stabilize_batch(const Args& args, const std::string& output) {
-  for (const char* single : {"--report", "--path-csv", "--compare"}) {
+  for (const char* single : {"--report", "--path-csv", "--compare", "--shard"}) {
     if (args.given(single))
       throw Error(single, "writes one file per run: not with several inputs or a directory",
                   ExitCode::usage);
@@ -167,14 +186,20 @@ int cmd_stabilize(std::span<char* const> argv) {
   if (output.empty()) throw Error("stabilize", "missing -o OUT (see --help)", ExitCode::usage);
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
+  // An analysis shard writes no OUT.
   check_output_paths({input, args.text("--store")},
-                     {output, args.text("--report"), args.text("--path-csv"), args.text("--trace"),
-                      args.text("--compare")},
+                     {args.given("--shard") ? std::string() : output, args.text("--report"),
+                      args.text("--path-csv"), args.text("--trace"), args.text("--compare")},
                      args.flag("--overwrite"));
   compare_target(args, input, output);
   apply_verbose(args);
   const exec::RunOptions options = run_options_from(args, kGroups);
   RunReport report(options, args.flag("--quiet"), args.flag("--verbose"));
+  if (options.shard) {
+    stabilize_shard(args, options, input);
+    report.finish();
+    return 0;
+  }
   stabilize_file(args, options, input, output, "", &report);
   return 0;
 }

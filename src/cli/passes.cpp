@@ -108,6 +108,26 @@ exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& opt
   return out;
 }
 
+namespace {
+
+// "0, 3, 6" (or "none").
+std::string segment_list(const std::vector<std::int64_t>& segments) {
+  std::string text;
+  for (const std::int64_t s : segments) text += (text.empty() ? "" : ", ") + std::to_string(s);
+  return text.empty() ? "none" : text;
+}
+
+}  // namespace
+
+void print_shard_summary(const exec::RunOptions& options, const exec::Prepared& run,
+                         const char* pass, const std::vector<std::int64_t>& done,
+                         const std::vector<std::int64_t>& skipped, double seconds) {
+  std::printf("%s: shard %d/%d of %zu segments: %s %s; skipped (already in the store) %s; %.1f s\n",
+              options.store.c_str(), options.shard->index, options.shard->count,
+              run.plan.segments.size(), pass, segment_list(done).c_str(),
+              segment_list(skipped).c_str(), seconds);
+}
+
 void print_fill_summary(const std::string& output, const exec::RenderOutcome& rendered) {
   render::FillCounts sum;
   std::int64_t frames = 0, with_fallback = 0;

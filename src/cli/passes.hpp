@@ -27,6 +27,12 @@ exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& opt
                                 const exec::FillPath& fill, const std::string& output, bool bars,
                                 const std::string& bar_prefix = "");
 
+// A shard's summary line on stdout (unless quiet): which of its segments it did in `pass`
+// ("analysed", "rendered") and which it skipped as already in the store.
+void print_shard_summary(const exec::RunOptions& options, const exec::Prepared& run,
+                         const char* pass, const std::vector<std::int64_t>& done,
+                         const std::vector<std::int64_t>& skipped, double seconds);
+
 // Full frame: one line with the share of the pixels filled from neighbours and by the
 // fallback (nothing without fill counts).
 void print_fill_summary(const std::string& output, const exec::RenderOutcome& rendered);
