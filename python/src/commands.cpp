@@ -53,6 +53,17 @@ py::dict fill_dict(const cli::FillSummary& f) {
   return d;
 }
 
+// A shard's part of a summary: None, or {"index", "count", "done", "skipped"} (segments).
+py::object shard_dict(const std::optional<cli::ShardWork>& w) {
+  if (!w) return py::none();
+  py::dict d;
+  d["index"] = w->shard.index;
+  d["count"] = w->shard.count;
+  d["done"] = w->done;
+  d["skipped"] = w->skipped;
+  return d;
+}
+
 py::dict stabilize(const std::vector<std::string>& words, const py::object& progress) {
   const cli::Args args = parse("stabilize", words);
   const cli::StabilizeFiles files = cli::check_stabilize(args);
@@ -74,6 +85,7 @@ py::dict stabilize(const std::vector<std::string>& words, const py::object& prog
   d["outliers"] = s.outliers;
   d["invalid_pairs"] = s.invalid_pairs;
   d["fill"] = fill_dict(s.fill);
+  d["shard"] = shard_dict(s.shard);
   return d;
 }
 
@@ -99,6 +111,7 @@ py::dict analyze(const std::vector<std::string>& words, const py::object& progre
   d["jitter_after_px"] = s.jitter_after_px;
   d["outliers"] = s.outliers;
   d["invalid_pairs"] = s.invalid_pairs;
+  d["shard"] = shard_dict(s.shard);
   return d;
 }
 
@@ -136,6 +149,7 @@ py::dict render(const std::vector<std::string>& words, const py::object& correct
   d["resumed_segments"] = s.resumed_segments;
   d["seconds"] = s.seconds;
   d["fill"] = fill_dict(s.fill);
+  d["shard"] = shard_dict(s.shard);
   return d;
 }
 
@@ -148,6 +162,30 @@ py::list options(const std::string& command) {
   return out;
 }
 
+// The number of segments `analyze` plans for its words (the input and --segment-frames; the
+// store is not opened): the Dask layer (stillwater/dask.py) makes one task per segment. A
+// render from a store recorded with another segment length plans that store's segments
+// instead; the shards still cover every segment (segment i goes to shard i mod N), only the
+// number of tasks then differs from the number of segments.
+std::int64_t segment_count(const std::vector<std::string>& words) {
+  const cli::Args args = parse("analyze", words);
+  const std::string input = cli::single_positional(args, "analyze", "input");
+  cli::configure_s3(args);
+  exec::RunOptions options =
+      cli::run_options_from(args, cli::kExecGroup | cli::kAnalysisGroup | cli::kPathGroup);
+  options.store.clear();
+  options.shard.reset();
+  options.distributor = nullptr;
+  std::int64_t count = 0;
+  run_released(
+      [&](const cli::RunHooks& hooks) {
+        options.stop = hooks.stop;
+        count = static_cast<std::int64_t>(exec::prepare(input, options).plan.segments.size());
+      },
+      py::none(), 1);
+  return count;
+}
+
 }  // namespace
 
 void register_commands(py::module_& m) {
@@ -158,6 +196,8 @@ void register_commands(py::module_& m) {
   m.def("render", &render, py::arg("argv"), py::arg("correction") = py::none(),
         py::arg("progress") = py::none(),
         "The `render` command; with `correction` (N, 4), those instead of the store's.");
+  m.def("segment_count", &segment_count, py::arg("argv"),
+        "The number of segments of `analyze ARGV`'s plan (one Dask task each).");
   m.def("options", &options, py::arg("command"),
         "The command's options: (name, takes a value, choices, value optional).");
 }

@@ -21,7 +21,9 @@ constexpr const char* kDescription =
     "Measures the camera motion of IN and computes the smoothed path and per-frame corrections\n"
     "into the store given by --store (required). IN is a video file, or a Zarr array of RGB "
     "frames\n(N, H, W, 3) uint8 such as dask.array.to_zarr writes. Render later with "
-    "`stillwater render`.\nRunning it again resumes an interrupted analysis.";
+    "`stillwater render`.\nRunning it again resumes an interrupted analysis. With --shard K/N it "
+    "measures shard K's\nsegments only, and a later run without --shard measures any still "
+    "missing and plans the path\n(docs/cluster.md).";
 
 }  // namespace
 
@@ -51,14 +53,18 @@ AnalyzeSummary run_analyze(const Args& args, const std::string& input, const Run
 
   exec::Prepared run = exec::prepare(input, options);
   const auto analysis = analyze_pass(run, options, hooks);
-  const path::PathResult path = path_pass(run, options, analysis.motions);
   AnalyzeSummary s;
   s.store = options.store;
-  s.frames = static_cast<std::int64_t>(analysis.motions.size());
+  s.frames = static_cast<std::int64_t>(run.index.size());
   s.segments = static_cast<std::int64_t>(run.plan.segments.size());
   s.resumed_segments = analysis.resumed_segments;
   s.overhead_frames = analysis.overhead_frames;
   s.seconds = analysis.seconds;
+  if (options.shard) {  // the run without --shard plans the path
+    s.shard = ShardWork{*options.shard, analysis.done, analysis.skipped};
+    return s;
+  }
+  const path::PathResult path = path_pass(run, options, analysis.motions);
   s.jitter_before_px = report::residual_jitter(path::measured_path(analysis.motions),
                                                run.info.width, run.info.height)
                            .corner_px;
@@ -70,6 +76,7 @@ AnalyzeSummary run_analyze(const Args& args, const std::string& input, const Run
 }
 
 void print_summary(const AnalyzeSummary& s) {
+  if (s.shard) return print_shard_summary(s.store, s.segments, "analysed", *s.shard, s.seconds);
   std::printf(
       "%s: %lld frames in %lld segments (%lld resumed), %lld frames decoded beyond the "
       "segments' own; %.1f s (%.0f fps); jitter %.2f px -> %.2f px (planned)\n",

@@ -24,7 +24,9 @@ constexpr const char* kDescription =
     "store's (they identify\nit). Running it again after an interruption reuses the finished "
     "segments. The path options\n(--smoother, --radius, ...) need --replan: without it the "
     "store's corrections are used as they\nare, and the path parameters recorded with them "
-    "stay as they were.";
+    "stay as they were.\nWith --shard K/N it renders shard K's pieces into the store only (-o "
+    "names the output the\nfinishing run without --shard writes: any piece still missing, then "
+    "the assembly).";
 
 }  // namespace
 
@@ -56,8 +58,18 @@ std::string check_render(const Args& args) {
 RenderSummary run_render(const Args& args, const std::string& input, const RunHooks& hooks,
                          std::span<const Transform2D> given) {
   const std::string output = args.text("--output");
+  const bool shard = args.given("--shard");
+  if (shard) {
+    // Every shard would write these; the run that finishes does, once.
+    for (const char* whole : {"--replan", "--compare"}) {
+      if (args.given(whole))
+        throw Error(whole, "not with --shard: give it to the run that finishes (docs/cluster.md)",
+                    ExitCode::usage);
+    }
+  }
+  // A shard writes no OUT (it only names the finishing run's, for the same pieces).
   check_output_paths({input, args.text("--store")},
-                     {output, args.text("--trace"), args.text("--compare")},
+                     {shard ? std::string() : output, args.text("--trace"), args.text("--compare")},
                      args.flag("--overwrite"));
   const std::string compare = compare_target(args, input, output);
   apply_verbose(args);
@@ -84,7 +96,10 @@ RenderSummary run_render(const Args& args, const std::string& input, const RunHo
 
   exec::Prepared run = exec::prepare(input, options);
   if (!run.store->has_motions()) {
-    throw Error(options.store, "has no analysis yet (run `stillwater analyze` first)");
+    throw Error(options.store, options.shard
+                                   ? "has no complete analysis yet: run `stillwater analyze` "
+                                     "without --shard once every analysis shard is done"
+                                   : "has no analysis yet (run `stillwater analyze` first)");
   }
   const auto frames = static_cast<std::int64_t>(run.index.size());
   std::vector<Transform2D> corrections, camera;
@@ -108,11 +123,17 @@ RenderSummary run_render(const Args& args, const std::string& input, const RunHo
   const auto rendered = render_pass(run, options, corrections, {camera, cut}, output, hooks);
   RenderSummary s;
   s.output = output;
+  s.store = options.store;
   s.frames = rendered.frames;
   s.segments = static_cast<std::int64_t>(run.plan.segments.size());
   s.resumed_segments = rendered.resumed_segments;
   s.seconds = rendered.seconds;
   s.fill = fill_summary(rendered);
+  if (options.shard) {  // the run without --shard assembles OUT
+    s.shard = ShardWork{*options.shard, rendered.done, rendered.skipped};
+    if (!args.flag("--quiet")) print_summary(s);
+    return s;
+  }
   // Printed before the side-by-side video's line, as always.
   if (!args.flag("--quiet")) print_summary(s);
   write_compare_video(compare, input, output, options, args.flag("--quiet"));
@@ -120,6 +141,7 @@ RenderSummary run_render(const Args& args, const std::string& input, const RunHo
 }
 
 void print_summary(const RenderSummary& s) {
+  if (s.shard) return print_shard_summary(s.store, s.segments, "rendered", *s.shard, s.seconds);
   std::printf("%s: %lld frames in %lld segments (%lld resumed); %.1f s (%.0f fps)\n",
               s.output.c_str(), static_cast<long long>(s.frames),
               static_cast<long long>(s.segments), static_cast<long long>(s.resumed_segments),

@@ -37,7 +37,10 @@ constexpr const char* kDescription =
     "needs -y, as for one file. A file that fails prints its error line and the batch goes on;\n"
     "the summary has one line per file, and the exit code is 1 when any file failed (2 for a\n"
     "bad command line, 130 when interrupted, which ends the batch). --report, --path-csv and\n"
-    "--compare take one input. The video extensions (any case):";
+    "--compare take one input.\n\n"
+    "With --shard K/N (one input, --store) it is an analysis shard, as `analyze --shard`; the "
+    "same\ncommand without --shard finishes: missing segments, path, render (docs/cluster.md).\n"
+    "The video extensions (any case):";
 
 // One input into one output, from the prepare step to the summary, --metrics and --report.
 // `report` (single runs) is finished where its table belongs, after the summary; a batch
@@ -89,9 +92,32 @@ StabilizeSummary stabilize_file(const Args& args, const exec::RunOptions& option
   return s;
 }
 
+// --shard K/N: an analysis shard, as `analyze --shard` (the render needs the path, which needs
+// every shard's motions); the same command without --shard then finishes everything.
+StabilizeSummary stabilize_shard(const Args& args, const exec::RunOptions& options,
+                                 const std::string& input, const std::string& output,
+                                 const RunHooks& hooks) {
+  for (const char* whole : {"--report", "--path-csv", "--compare", "--metrics"}) {
+    if (args.given(whole))
+      throw Error(whole, "not with --shard: give it to the run that finishes (docs/cluster.md)",
+                  ExitCode::usage);
+  }
+  exec::Prepared run = exec::prepare(input, options);
+  const auto analysis = analyze_pass(run, options, hooks);
+  StabilizeSummary s;
+  s.output = output;
+  s.store = options.store;
+  s.frames = static_cast<std::int64_t>(run.index.size());
+  s.segments = static_cast<std::int64_t>(run.plan.segments.size());
+  s.analysis_seconds = analysis.seconds;
+  s.shard = ShardWork{*options.shard, analysis.done, analysis.skipped};
+  if (!args.flag("--quiet")) print_summary(s);
+  return s;
+}
+
 // Several inputs, or a directory (cli/batch.hpp): each file as stabilize_file, one store each.
 int stabilize_batch(const Args& args, const std::string& output) {
-  for (const char* single : {"--report", "--path-csv", "--compare"}) {
+  for (const char* single : {"--report", "--path-csv", "--compare", "--shard"}) {
     if (args.given(single))
       throw Error(single, "writes one file per run: not with several inputs or a directory",
                   ExitCode::usage);
@@ -155,18 +181,22 @@ StabilizeFiles check_stabilize(const Args& args) {
 
 StabilizeSummary run_stabilize(const Args& args, const StabilizeFiles& files, const RunHooks& hooks,
                                RunReport* report) {
+  // An analysis shard writes no OUT.
   check_output_paths({files.input, args.text("--store")},
-                     {files.output, args.text("--report"), args.text("--path-csv"),
-                      args.text("--trace"), args.text("--compare")},
+                     {args.given("--shard") ? std::string() : files.output, args.text("--report"),
+                      args.text("--path-csv"), args.text("--trace"), args.text("--compare")},
                      args.flag("--overwrite"));
   compare_target(args, files.input, files.output);
   apply_verbose(args);
   exec::RunOptions options = run_options_from(args, kGroups);
   options.stop = hooks.stop;
+  if (options.shard) return stabilize_shard(args, options, files.input, files.output, hooks);
   return stabilize_file(args, options, files.input, files.output, hooks, report);
 }
 
 void print_summary(const StabilizeSummary& s) {
+  if (s.shard)
+    return print_shard_summary(s.store, s.segments, "analysed", *s.shard, s.analysis_seconds);
   std::printf(
       "%s: %lld frames in %lld segments; analysis %.1f s (%.0f fps), render %.1f s (%.0f fps); "
       "jitter %.2f px -> %.2f px (planned); %lld outliers, %lld invalid pairs\n",

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -57,19 +58,24 @@ struct AnalyzeSummary {
   double jitter_after_px = 0;
   std::int64_t outliers = 0;
   std::int64_t invalid_pairs = 0;
+  // --shard: what this shard did; the path fields above are then left 0 (no path stage).
+  std::optional<ShardWork> shard;
 };
 
 struct RenderSummary {
   std::string output;
+  std::string store;
   std::int64_t frames = 0;
   std::int64_t segments = 0;
   std::int64_t resumed_segments = 0;
   double seconds = 0;
   FillSummary fill;
+  std::optional<ShardWork> shard;  // --shard: what this shard did; nothing assembled
 };
 
 struct StabilizeSummary {
   std::string output;
+  std::string store;
   std::int64_t frames = 0;
   std::int64_t segments = 0;
   double analysis_seconds = 0;
@@ -79,6 +85,7 @@ struct StabilizeSummary {
   std::int64_t outliers = 0;
   std::int64_t invalid_pairs = 0;
   FillSummary fill;
+  std::optional<ShardWork> shard;  // --shard: an analysis shard; nothing else ran
 };
 
 // The commands' option tables.

@@ -123,6 +123,26 @@ exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& opt
   return out;
 }
 
+namespace {
+
+// "0, 3, 6" (or "none").
+std::string segment_list(const std::vector<std::int64_t>& segments) {
+  std::string text;
+  for (const std::int64_t s : segments) text += (text.empty() ? "" : ", ") + std::to_string(s);
+  return text.empty() ? "none" : text;
+}
+
+}  // namespace
+
+void print_shard_summary(const std::string& store, std::int64_t segments, const char* pass,
+                         const ShardWork& work, double seconds) {
+  std::printf(
+      "%s: shard %d/%d of %lld segments: %s %s; skipped (already in the store) %s; "
+      "%.1f s\n",
+      store.c_str(), work.shard.index, work.shard.count, static_cast<long long>(segments), pass,
+      segment_list(work.done).c_str(), segment_list(work.skipped).c_str(), seconds);
+}
+
 FillSummary fill_summary(const exec::RenderOutcome& rendered) {
   render::FillCounts sum;
   FillSummary out;

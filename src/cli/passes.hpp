@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/options.hpp"
 #include "exec/pipeline.hpp"
@@ -34,6 +35,18 @@ exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& opt
 FillSummary fill_summary(const exec::RenderOutcome& rendered);
 // Its one line (nothing without fill counts).
 void print_fill_summary(const std::string& output, const FillSummary& fill);
+
+// What a shard (--shard K/N) did in a pass: the segments it computed, and those it found
+// already in the store.
+struct ShardWork {
+  exec::Shard shard;
+  std::vector<std::int64_t> done, skipped;
+};
+
+// A shard's summary line on stdout: which of its segments it did in `pass` ("analysed",
+// "rendered") and which it skipped as already in the store.
+void print_shard_summary(const std::string& store, std::int64_t segments, const char* pass,
+                         const ShardWork& work, double seconds);
 
 // --compare FILE: checks it before any work (a local .mp4/.m4v/.mov name, local input and
 // output, since both are decoded again) and returns it; empty when not given.
