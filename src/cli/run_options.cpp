@@ -1,4 +1,5 @@
 #include "cli/run_options.hpp"
+#include "cli/shard_option.hpp"
 
 #include "io/library_log.hpp"
 #include "io/pixel_format.hpp"
@@ -60,6 +61,7 @@ void append_options(std::vector<Option>& t, unsigned groups) {
     t.push_back(flag_option("--mpi",
                             "spread the segments over MPI ranks (implied when started by mpirun "
                             "or srun): rank 0 runs the command, the others work on segments"));
+    t.push_back(text_option("--shard", "K/N", kShardHelp, ""));
     t.push_back(choice_option("--store-compressor", "NAME",
                               "compressor of the store's arrays, in the JSON form zarr-python "
                               "writes",
@@ -238,6 +240,7 @@ exec::RunOptions run_options_from(const Args& args, unsigned groups) {
     o.trace = args.text("--trace");
     o.store_compressor = args.text("--store-compressor");
     o.distributor = exec::mpi::distributor();  // null unless MPI was started (start_mpi)
+    o.shard = shard_from(args);
     o.stop = process_stop_token();
   }
   if (groups & kAnalysisGroup) {

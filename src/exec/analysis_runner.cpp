@@ -131,13 +131,15 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
     }
   };
 
-  std::vector<std::int64_t> pending;
+  std::vector<std::int64_t> pending, staged;
   std::vector<std::string> store_warnings;  // staged records that did not fit the plan
   for (const Segment& s : plan.segments) {
+    if (run.shard && !run.shard->owns(s.index)) continue;
     if (run.store && run.store->analysis_staged(s.index)) {
       try {
         place(s, run.store->load_staged(s.index, s.begin + 1, s.decode_to - s.begin));
         ++resumed;
+        staged.push_back(s.index);
         continue;
       } catch (const Error& e) {
         store_warnings.push_back(std::string(e.what()) + "; measuring the segment again");
@@ -147,6 +149,7 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
   }
 
   SegmentAnalyser analyser(run, plan, workers);
+  const std::vector<std::int64_t> measured = pending;
   std::vector<std::string> remote_warnings = run_segments(
       run.distributor, run.job, std::move(pending), workers, std::ref(analyser),
       [&](std::int64_t index, std::string&& result) {
@@ -166,6 +169,8 @@ std::vector<Motion> run_analysis(const AnalysisRun& run, const SegmentPlan& plan
     stats->decoded_frames = decoded.load();
     stats->resumed_segments = resumed.load();
     stats->overhead_frames = decoded.load() - owned_decoded.load();
+    stats->measured = measured;
+    stats->staged = std::move(staged);
     stats->warnings = std::move(store_warnings);
     for (auto& w : analyser.warnings()) stats->warnings.push_back(std::move(w));
     for (auto& w : remote_warnings) stats->warnings.push_back(std::move(w));

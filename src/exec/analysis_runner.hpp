@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "exec/segment_plan.hpp"
 #include "exec/segment_queue.hpp"
 #include "exec/segment_source.hpp"
+#include "exec/shard.hpp"
 #include "io/video_reader.hpp"
 #include "motion/estimator.hpp"
 
@@ -49,12 +51,16 @@ struct AnalysisRun {
   // caller; called only when the distributor has other processes.
   std::function<std::string()> job;
   StopToken stop;  // checked between frames (core/cancel.hpp)
+  // A shard's run: only the segments it owns (the motions of the others stay missing).
+  std::optional<Shard> shard;
 };
 
 struct AnalysisStats {
   std::int64_t decoded_frames = 0;   // including the overhead below
   std::int64_t overhead_frames = 0;  // decoded but not owned (boundaries, non-keyframe cuts)
   std::int64_t resumed_segments = 0;
+  // The segments measured in this run and those found staged, in plan order.
+  std::vector<std::int64_t> measured, staged;
   // Every distinct warning of the segment sources (decode errors, an early end), the other
   // ranks' prefixed with where they arose, and staged records that did not fit the plan.
   std::vector<std::string> warnings;

@@ -57,7 +57,8 @@ Prepared prepare(const std::string& input, const RunOptions& options) {
   std::int64_t segment_frames = options.segment_frames;
   if (!options.store.empty()) {
     const store::RunDescription description = run_description(run, options);
-    run.store = store::RunStore::open(options.store, description);
+    run.store = store::RunStore::open(
+        options.store, description, options.shard ? store::Sharing::shard : store::Sharing::alone);
     const auto recorded =
         run.store->attrs().value("/exec/segment_frames"_json_pointer, nlohmann::json());
     if (!options.segment_frames_given && recorded.is_number_integer()) {
@@ -77,6 +78,8 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
       static_cast<std::size_t>(run.store->read_motions().size()) == run.index.size()) {
     out.motions = run.store->read_motions();
     out.resumed_segments = static_cast<std::int64_t>(run.plan.segments.size());
+    for (const Segment& s : run.plan.segments)
+      if (options.shard && options.shard->owns(s.index)) out.skipped.push_back(s.index);
     if (progress) progress(static_cast<std::int64_t>(out.motions.size()));
     out.seconds = seconds_since(start);
     return out;
@@ -99,6 +102,7 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
   job.distributor = options.distributor;
   job.job = [&] { return encode_job(job, run.plan); };
   job.stop = options.stop;
+  job.shard = options.shard;
 
   std::unique_ptr<store::FrameArrayWriter> frames;
   if (run.store) {
@@ -112,8 +116,10 @@ AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const Progress
   out.decoded_frames = stats.decoded_frames;
   out.overhead_frames = stats.overhead_frames;
   out.resumed_segments = stats.resumed_segments;
+  out.done = stats.measured;
+  out.skipped = stats.staged;
   out.warnings = stats.warnings;
-  if (run.store) {
+  if (run.store && !options.shard) {
     trace::Span io("store", "motions");
     run.store->write_motions(out.motions);
   }
@@ -142,8 +148,10 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
   if (const std::string why = run.source->cannot_render(); !why.empty()) {
     throw Error(run.input, why);
   }
-  const OutputFile out_file(output);
-  const std::string& local_output = out_file.local_path();
+  // A shard writes no output: the run that finishes the pass assembles it.
+  std::optional<OutputFile> out_file;
+  if (!options.shard) out_file.emplace(output);
+  const std::string local_output = out_file ? out_file->local_path() : std::string();
   if (corrections.size() != run.index.size()) {
     throw Error(run.input, "expected " + std::to_string(run.index.size()) + " corrections, got " +
                                std::to_string(corrections.size()));
@@ -163,6 +171,7 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
   job.distributor = options.distributor;
   job.job = [&] { return encode_job(job, run.plan); };
   job.stop = options.stop;
+  job.shard = options.shard;
 
   std::optional<PieceDir> scratch;
   if (run.store) {
@@ -177,11 +186,13 @@ RenderOutcome render(Prepared& run, const RunOptions& options,
     job.piece_path = [&](std::int64_t k) { return scratch->piece(k); };
   }
   const RenderStats stats = run_render(job, run.plan, local_output);
-  out_file.commit();
+  if (out_file) out_file->commit();
   RenderOutcome out;
   out.frames = stats.frames;
   out.fill = stats.fill;
   out.resumed_segments = stats.resumed_segments;
+  out.done = stats.rendered;
+  out.skipped = stats.published;
   out.warnings = stats.warnings;
   out.seconds = seconds_since(start);
   return out;

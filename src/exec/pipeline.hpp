@@ -31,12 +31,15 @@ struct AnalysisOutcome {
   std::int64_t decoded_frames = 0;
   std::int64_t overhead_frames = 0;
   std::int64_t resumed_segments = 0;
+  // A shard (RunOptions::shard): the segments it measured and those it found staged.
+  std::vector<std::int64_t> done, skipped;
   std::vector<std::string> warnings;
   double seconds = 0;
 };
 
 // Measures every pair (resuming staged segments from the store), writes the motions (and the
-// index) into the store when there is one.
+// index) into the store when there is one. A shard measures and stages its own segments only:
+// its motions are not complete, and nothing else is written.
 AnalysisOutcome analyze(Prepared& run, const RunOptions& options, const ProgressFn& progress = {});
 
 // The path stage; writes it into the store when there is one.
@@ -46,12 +49,16 @@ struct RenderOutcome {
   std::int64_t frames = 0;
   std::vector<render::FillCounts> fill;  // full frame: per frame (RenderStats::fill)
   std::int64_t resumed_segments = 0;
+  // A shard (RunOptions::shard): the segments it rendered and those it found published.
+  std::vector<std::int64_t> done, skipped;
   std::vector<std::string> warnings;
   double seconds = 0;
 };
 
 // Renders `output` with `corrections` (one per frame). Full frame (options.warp.fill_radius > 0)
-// also needs the camera path and the cuts (FillPath, exec/render_key.hpp).
+// also needs the camera path and the cuts (FillPath, exec/render_key.hpp). A shard renders
+// and publishes its own segments' pieces only; `output` is not written (it names the output
+// the finishing run will write).
 RenderOutcome render(Prepared& run, const RunOptions& options,
                      std::span<const Transform2D> corrections, const FillPath& fill,
                      const std::string& output, const ProgressFn& progress = {});

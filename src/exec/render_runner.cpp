@@ -235,15 +235,18 @@ RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std:
       run.progress(frames_done);
     }
   };
-  std::vector<std::int64_t> pending;
+  std::vector<std::int64_t> pending, published;
   for (const Segment& s : plan.segments) {
+    if (run.shard && !run.shard->owns(s.index)) continue;
     if (run.piece_done && run.piece_done(s.index)) {
       ++resumed;
+      published.push_back(s.index);
       count(s);
     } else {
       pending.push_back(s.index);
     }
   }
+  const std::vector<std::int64_t> rendered = pending;
   // A segment rendered here is already at its piece path (empty result); one rendered by
   // another process arrives as the piece's bytes.
   std::vector<std::string> remote_warnings = run_segments(
@@ -266,6 +269,12 @@ RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std:
   stats.fill = renderer.fill_counts();
   stats.warnings = renderer.warnings();
   for (auto& w : remote_warnings) stats.warnings.push_back(std::move(w));
+  stats.rendered = rendered;
+  stats.published = std::move(published);
+  if (run.shard) {
+    stats.frames = done.load();
+    return stats;
+  }
   std::vector<std::string> pieces;
   for (const auto& s : plan.segments)
     pieces.push_back(run.piece_input ? run.piece_input(s.index) : run.piece_path(s.index));

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@
 #include "core/types.hpp"
 #include "exec/segment_plan.hpp"
 #include "exec/segment_queue.hpp"
+#include "exec/shard.hpp"
 #include "io/encode_options.hpp"
 #include "render/fill.hpp"
 #include "render/warp.hpp"
@@ -53,6 +55,8 @@ struct RenderRun {
   // caller; called only when the distributor has other processes.
   std::function<std::string()> job;
   StopToken stop;  // checked between frames (core/cancel.hpp)
+  // A shard's run: only the pieces of the segments it owns, and no assembly.
+  std::optional<Shard> shard;
 };
 
 struct RenderStats {
@@ -60,10 +64,13 @@ struct RenderStats {
   // Full frame: per frame rendered by this process (zeros for the others' and resumed ones).
   std::vector<render::FillCounts> fill;
   std::int64_t resumed_segments = 0;
+  // The segments rendered in this run and those whose piece was already there, in plan order.
+  std::vector<std::int64_t> rendered, published;
   std::vector<std::string> warnings;
 };
 
-// Renders every segment's piece, then assembles `output` (temporary name, renamed at the end).
+// Renders every segment's piece, then assembles `output` (temporary name, renamed at the end);
+// a shard (run.shard) renders its own segments' pieces and assembles nothing.
 RenderStats run_render(const RenderRun& run, const SegmentPlan& plan, const std::string& output);
 
 // The other side of a distributed run: renders the segments `queue` hands out into

@@ -16,6 +16,7 @@
 #include "exec/input.hpp"
 #include "exec/segment_plan.hpp"
 #include "exec/segment_queue.hpp"
+#include "exec/shard.hpp"
 #include "io/encode_options.hpp"
 #include "motion/estimator.hpp"
 #include "path/path.hpp"
@@ -63,6 +64,9 @@ struct RunOptions {
   // Spreads the passes' segments over processes (MPI ranks, exec/mpi_session.hpp); null = this
   // process's threads. Results never depend on it.
   SegmentDistributor* distributor = nullptr;
+  // One shard of a job array (exec/shard.hpp): its segments only, staged into the store (which
+  // it then shares with the other shards); nothing after the pass. Results never depend on it.
+  std::optional<Shard> shard;
   // Checked between frames by every pass (core/cancel.hpp); the default never stops.
   StopToken stop;
 };

@@ -58,7 +58,7 @@ bool Backend::empty() const {
   return list("").empty();
 }
 
-std::shared_ptr<void> Backend::lock() {
+std::shared_ptr<void> Backend::lock(LockMode) {
   return nullptr;
 }
 

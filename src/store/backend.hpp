@@ -58,10 +58,13 @@ class Backend {
   // True when nothing is stored at all (the backend's own bookkeeping, such as a lock file,
   // does not count).
   virtual bool empty() const;
-  // Holds the store for one writing process while the returned handle lives; throws
-  // sw::Error naming the store when another one holds it. Backends that cannot lock (S3 has
-  // no lock primitive) return null.
-  virtual std::shared_ptr<void> lock();
+  // Holds the store while the returned handle lives: for one writing process (exclusive), or
+  // shared among the shards of a job array (exec/shard.hpp), which write only keys of their
+  // own or the same bytes, and keep a plain run out while any of them works. Throws sw::Error
+  // naming the store when the lock is held in the other mode (or exclusively). Backends that
+  // cannot lock (S3 has no lock primitive) return null.
+  enum class LockMode { exclusive, shared };
+  virtual std::shared_ptr<void> lock(LockMode mode = LockMode::exclusive);
 };
 
 // Throws sw::Error unless key is a valid relative key (see above); subject names the store.

@@ -97,9 +97,11 @@ bool LocalBackend::empty() const {
   return true;
 }
 
-std::shared_ptr<void> LocalBackend::lock() {
-  auto lock = std::make_shared<StoreLock>(root_);
-  // Only the lock holder may decide that a temporary is stale (its writer is gone).
+std::shared_ptr<void> LocalBackend::lock(LockMode mode) {
+  auto lock = std::make_shared<StoreLock>(root_, mode == LockMode::shared);
+  // Only a lock holder may decide that a temporary is stale (its writer is gone). Shards
+  // holding the lock together agree: a temporary is stale only when the process its marker
+  // names (on this host) is gone, and a working shard's process is not.
   remove_stale_temporaries(root_, true);
   return lock;
 }

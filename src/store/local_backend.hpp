@@ -37,7 +37,7 @@ class LocalBackend final : public Backend {
   bool empty() const override;
   // A StoreLock on the root (store_lock.hpp), which is created if needed; then removes the
   // temporaries dead processes left in the store (core/temporary.hpp).
-  std::shared_ptr<void> lock() override;
+  std::shared_ptr<void> lock(LockMode mode = LockMode::exclusive) override;
 
   const std::filesystem::path& root() const { return root_; }
 

@@ -96,8 +96,8 @@ std::string piece_key(std::int64_t segment) {
 RunStore::RunStore(std::string location, std::shared_ptr<Backend> backend)
     : location_(std::move(location)), backend_(std::move(backend)) {}
 
-RunStore RunStore::open(const std::string& location, const RunDescription& run) {
-  return open(open_backend(location), location, run);
+RunStore RunStore::open(const std::string& location, const RunDescription& run, Sharing sharing) {
+  return open(open_backend(location), location, run, sharing);
 }
 
 RunStore RunStore::open_existing(const std::string& location) {
@@ -110,10 +110,11 @@ RunStore RunStore::open_existing(const std::string& location) {
 }
 
 RunStore RunStore::open(std::shared_ptr<Backend> backend, std::string location,
-                        const RunDescription& run) {
+                        const RunDescription& run, Sharing sharing) {
   RunStore store(location, std::move(backend));
   // Before anything is read: another run may be rewriting what we would read.
-  store.lock_ = store.backend_->lock();
+  store.lock_ = store.backend_->lock(sharing == Sharing::shard ? Backend::LockMode::shared
+                                                               : Backend::LockMode::exclusive);
   store.compressor_ = run.compressor;
   Backend& b = *store.backend_;
   if (!is_group(b, "")) {
@@ -127,6 +128,12 @@ RunStore RunStore::open(std::shared_ptr<Backend> backend, std::string location,
     return store;
   }
   const nlohmann::json attrs = read_attrs(b, "");
+  // Another shard has just created the group and not yet described it (.zgroup comes first):
+  // describe it too, with the same bytes.
+  if (sharing == Sharing::shard && !attrs.contains("stillwater")) {
+    store.write_description(run);
+    return store;
+  }
   const nlohmann::json version = field(field(attrs, "stillwater"), "format_version");
   if (version != kRunFormatVersion) {
     throw Error(location, "store format version " + json_excerpt(version) + ", expected " +
@@ -164,7 +171,12 @@ void RunStore::write_description(const RunDescription& run) {
     }
     attrs["path"] = run.path;
   }
-  write_attrs(*backend_, "", attrs);
+  write_root_attrs(attrs);
+}
+
+void RunStore::write_root_attrs(const nlohmann::json& attrs) {
+  // Shards write at the same time: most of them find the bytes they would write already there.
+  if (attrs != read_attrs(*backend_, "")) write_attrs(*backend_, "", attrs);
 }
 
 nlohmann::json RunStore::attrs() const {
@@ -173,6 +185,7 @@ nlohmann::json RunStore::attrs() const {
 
 void RunStore::set_attr(const std::string& key, const nlohmann::json& value) {
   nlohmann::json a = read_attrs(*backend_, "");
+  if (a.contains(key) && a[key] == value) return;
   a[key] = value;
   write_attrs(*backend_, "", a);
 }
@@ -204,10 +217,24 @@ void RunStore::write_index(const FrameIndex& index) {
       .write_all_bytes(key.data());
 }
 
+// Progress recorded under another key is discarded; progress of this key never is, even when
+// other processes of the same key (shards) reset, stage and publish at the same time:
+//   1. the key recorded is ours: nothing to do;
+//   2. list what is there, then read the key again: ours now means another process of our key
+//      reset it meanwhile and may have staged since (its records are in the list): stop;
+//   3. otherwise everything listed predates any process of our key (they stage only after the
+//      key is ours), so remove it; the key is written last, so a run killed while removing
+//      still finds the old key and removes the rest.
+// A process of another key resetting at the same time as ours is two different runs on one
+// store, which the lock (directories) or the user (S3) keeps apart.
 void RunStore::reset_progress(const std::string& group, const std::string& key) {
-  const nlohmann::json attrs = read_attrs(*backend_, group);
-  if (attrs.value("key", std::string()) == key) return;
-  for (const auto& k : backend_->list(group + "/")) backend_->remove(k);
+  const auto recorded = [&] { return read_attrs(*backend_, group).value("key", std::string()); };
+  if (recorded() == key) return;
+  std::vector<std::string> stale = backend_->list(group + "/");
+  if (recorded() == key) return;
+  for (const auto& k : stale) {
+    if (k != join_key(group, ".zattrs") && k != join_key(group, ".zgroup")) backend_->remove(k);
+  }
   // Groups all the way down, so zarr-python can walk into the staged arrays too.
   create_group(*backend_, "_progress");
   create_group(*backend_, group);

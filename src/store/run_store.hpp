@@ -16,7 +16,13 @@
 // after their last chunk, so a run killed in between (a .zarray present, its chunk not yet)
 // measures or plans again instead of reading missing chunks as fill values.
 // Concurrency: a store is locked for the lifetime of the RunStore when its backend can lock
-// (a directory: store_lock.hpp; S3 cannot).
+// (a directory: store_lock.hpp; S3 cannot): exclusively, or shared by the shards of a job
+// array (Sharing::shard, exec/shard.hpp). Shards may start in any order, at the same time, on
+// machines that share only the store, so everything a shard writes is a key of its own (a
+// staged segment, a piece) or the same bytes from every shard (the description, the index,
+// the progress keys), and an attribute is written only when it changes; begin_analysis and
+// begin_render never discard what another process staged under the same key (see
+// reset_progress in run_store.cpp).
 //
 // The store works on any Backend (store/backend.hpp); which one a location names is decided
 // in one place, store/open_backend.hpp.
@@ -40,6 +46,10 @@ namespace sw::store {
 
 inline constexpr int kRunFormatVersion = 1;
 
+// Whether the opening process works on the store alone, or as one of the shards of a job
+// array that work on it at the same time (store_lock.hpp).
+enum class Sharing { alone, shard };
+
 // What identifies a run. Each part is a JSON object of every parameter that affects it.
 struct RunDescription {
   nlohmann::json input;     // name, size, fingerprint, stream facts, stillwater version
@@ -55,10 +65,11 @@ class RunStore {
   // Opens (or creates) the store at `location`, a directory or "s3://BUCKET/PREFIX" (see
   // open_backend.hpp), and checks it against `run` (see the resume rules above). Throws
   // sw::Error(location, ...) when refused.
-  static RunStore open(const std::string& location, const RunDescription& run);
+  static RunStore open(const std::string& location, const RunDescription& run,
+                       Sharing sharing = Sharing::alone);
   // The same on a given backend; `location` names it in messages.
   static RunStore open(std::shared_ptr<Backend> backend, std::string location,
-                       const RunDescription& run);
+                       const RunDescription& run, Sharing sharing = Sharing::alone);
   // Opens an existing store to read it (the report): no lock, nothing written, no resume
   // check. Throws sw::Error(location, ...) when there is no stillwater store there.
   static RunStore open_existing(const std::string& location);
@@ -68,7 +79,8 @@ class RunStore {
   Backend& backend() { return *backend_; }
   std::shared_ptr<Backend> backend_ptr() const { return backend_; }
 
-  // The group's attributes, and one top-level attribute replaced (e.g. "exec").
+  // The group's attributes, and one top-level attribute replaced (e.g. "exec"; written only
+  // when it changes).
   nlohmann::json attrs() const;
   void set_attr(const std::string& key, const nlohmann::json& value);
 
@@ -123,6 +135,7 @@ class RunStore {
   class ScratchDir;
   RunStore(std::string location, std::shared_ptr<Backend> backend);
   void write_description(const RunDescription& run);
+  void write_root_attrs(const nlohmann::json& attrs);
   void reset_progress(const std::string& group, const std::string& key);
   bool is_complete(const std::string& arrays) const;
   std::vector<path::Vec3> read_rows3(const char* name, std::int64_t frames) const;

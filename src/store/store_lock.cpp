@@ -12,7 +12,7 @@
 
 namespace sw::store {
 
-StoreLock::StoreLock(const std::filesystem::path& dir) {
+StoreLock::StoreLock(const std::filesystem::path& dir, bool shared) {
   const auto fail = [&](const std::string& what) {
     throw sw::Error(dir.string(), "cannot lock the store (" + what + ")");
   };
@@ -31,7 +31,7 @@ StoreLock::StoreLock(const std::filesystem::path& dir) {
     }
     fail(std::strerror(errno));
   }
-  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+  if (::flock(fd_, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
     const int err = errno;
     char pid[32] = {};
     const ssize_t n = ::pread(fd_, pid, sizeof pid - 1, 0);
@@ -40,10 +40,15 @@ StoreLock::StoreLock(const std::filesystem::path& dir) {
     if (err != EWOULDBLOCK) fail(std::strerror(err));
     std::string holder(pid, n > 0 ? static_cast<std::size_t>(n) : 0);
     while (!holder.empty() && (holder.back() == '\n' || holder.back() == '\0')) holder.pop_back();
-    throw sw::Error(dir.string(), "store is in use by another run (pid " +
+    // The holder wrote its pid, or (shards) what it is.
+    const bool is_pid =
+        holder.empty() || holder.find_first_not_of("0123456789") == std::string::npos;
+    throw sw::Error(dir.string(), "store is in use by another run (" +
+                                      std::string(is_pid ? "pid " : "") +
                                       (holder.empty() ? std::string("unknown") : holder) + ")");
   }
-  const std::string me = std::to_string(::getpid()) + "\n";
+  // Every shard writes the same bytes (a pid would be one shard's among many).
+  const std::string me = shared ? "shards of a job array\n" : std::to_string(::getpid()) + "\n";
   if (::ftruncate(fd_, 0) != 0 || ::pwrite(fd_, me.data(), me.size(), 0) < 0) {
     ::close(fd_);
     fd_ = -1;
