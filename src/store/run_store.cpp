@@ -192,16 +192,18 @@ void RunStore::set_attr(const std::string& key, const nlohmann::json& value) {
   write_attrs(*backend_, "", a);
 }
 
-// True when the store already holds this index (shards: the first one wrote it). A value that
-// cannot be read (another shard is writing it right now) counts as not held.
+// True when the store already holds this index, as this run would write it (shards: the first
+// one wrote it). A value that cannot be read (being written right now) counts as not held.
 bool RunStore::holds_index(const FrameIndex& index) const {
   try {
     if (!backend_->exists("keyframe/.zarray") || !backend_->exists("pts/.zarray")) return false;
     const nlohmann::json base = read_attrs(*backend_, "pts").value("time_base", nlohmann::json());
     const std::vector<std::uint8_t> key(index.keyframe.begin(), index.keyframe.end());
+    const Array pts = Array::open(backend_, "pts");
+    const Array keyframe = Array::open(backend_, "keyframe");
     return base == nlohmann::json{index.time_base.num, index.time_base.den} &&
-           Array::open(backend_, "pts").read_all<std::int64_t>() == index.pts &&
-           Array::open(backend_, "keyframe").read_all_bytes() == key;
+           pts.meta().compressor == compressor_ && keyframe.meta().compressor == compressor_ &&
+           pts.read_all<std::int64_t>() == index.pts && keyframe.read_all_bytes() == key;
   } catch (const Error&) {
     return false;
   }
