@@ -36,10 +36,12 @@ struct Column {
 };
 
 Array create_array(Backend& backend, const std::shared_ptr<Backend>& ptr,
-                   const Compressor& compressor, const Column& c, std::uint64_t n) {
+                   const Compressor& compressor, const Column& c, std::uint64_t n,
+                   const nlohmann::json& extra_attrs = nlohmann::json::object()) {
   std::vector<std::uint64_t> shape = {n},
                              chunks = {std::max<std::uint64_t>(1, std::min(n, kRowsPerChunk))};
   nlohmann::json attrs = {{"description", c.description}};
+  attrs.update(extra_attrs);
   if (c.columns.empty()) {
     attrs["_ARRAY_DIMENSIONS"] = {"frame"};
   } else {
@@ -190,28 +192,43 @@ void RunStore::set_attr(const std::string& key, const nlohmann::json& value) {
   write_attrs(*backend_, "", a);
 }
 
+// True when the store already holds this index, as this run would write it (shards: the first
+// one wrote it). A value that cannot be read (being written right now) counts as not held.
+bool RunStore::holds_index(const FrameIndex& index) const {
+  try {
+    if (!backend_->exists("keyframe/.zarray") || !backend_->exists("pts/.zarray")) return false;
+    const nlohmann::json base = read_attrs(*backend_, "pts").value("time_base", nlohmann::json());
+    const std::vector<std::uint8_t> key(index.keyframe.begin(), index.keyframe.end());
+    const Array pts = Array::open(backend_, "pts");
+    const Array keyframe = Array::open(backend_, "keyframe");
+    return base == nlohmann::json{index.time_base.num, index.time_base.den} &&
+           pts.meta().compressor == compressor_ && keyframe.meta().compressor == compressor_ &&
+           pts.read_all<std::int64_t>() == index.pts && keyframe.read_all_bytes() == key;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 void RunStore::write_index(const FrameIndex& index) {
+  if (holds_index(index)) return;
   const auto n = static_cast<std::uint64_t>(index.size());
   std::vector<double> seconds(index.size());
   for (std::size_t i = 0; i < index.size(); ++i) {
     seconds[i] = static_cast<double>(index.pts[i]) * index.time_base.value();
   }
   std::vector<std::uint8_t> key(index.keyframe.begin(), index.keyframe.end());
+  // The time base goes with pts's other attributes, in one write.
   create_array(*backend_, backend_, compressor_,
                {"pts",
                 "<i8",
                 {},
                 "presentation timestamp on the video stream's time base (see .zattrs time_base)"},
-               n)
+               n, {{"time_base", {index.time_base.num, index.time_base.den}}})
       .write_all<std::int64_t>(index.pts);
-  write_attrs(*backend_, "pts", [&] {
-    auto a = read_attrs(*backend_, "pts");
-    a["time_base"] = {index.time_base.num, index.time_base.den};
-    return a;
-  }());
   create_array(*backend_, backend_, compressor_,
                {"time_s", "<f8", {}, "presentation time in seconds"}, n)
       .write_all<double>(seconds);
+  // keyframe last: holds_index() trusts an index whose keyframe array is there.
   create_array(*backend_, backend_, compressor_,
                {"keyframe", "|b1", {}, "decoding can start at this frame"}, n)
       .write_all_bytes(key.data());

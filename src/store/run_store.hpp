@@ -84,7 +84,7 @@ class RunStore {
   nlohmann::json attrs() const;
   void set_attr(const std::string& key, const nlohmann::json& value);
 
-  // --- the frame index (written once per store) ---
+  // --- the frame index (written once per store; not again when the store holds it) ---
   void write_index(const FrameIndex& index);
 
   // --- analysis progress, one staged record per segment; `plan_key` names the segment plan
@@ -136,6 +136,7 @@ class RunStore {
   RunStore(std::string location, std::shared_ptr<Backend> backend);
   void write_description(const RunDescription& run);
   void write_root_attrs(const nlohmann::json& attrs);
+  bool holds_index(const FrameIndex& index) const;
   void reset_progress(const std::string& group, const std::string& key);
   bool is_complete(const std::string& arrays) const;
   std::vector<path::Vec3> read_rows3(const char* name, std::int64_t frames) const;

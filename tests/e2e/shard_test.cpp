@@ -176,7 +176,8 @@ INSTANTIATE_TEST_SUITE_P(
                       AutoCase{{"AWS_BATCH_JOB_ARRAY_INDEX=3"}, "shard 3/4"},
                       // the first one set wins
                       AutoCase{{"JOB_COMPLETION_INDEX=0", "AWS_BATCH_JOB_ARRAY_INDEX=3"},
-                               "shard 0/4"}));
+                               "shard 0/4"}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });
 
 struct BadCase {
   std::vector<std::string> env;
@@ -209,7 +210,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{{}, "-1/2", "expected K/N"},
         BadCase{{}, "auto/2", "none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX"},
         BadCase{{"SLURM_ARRAY_TASK_ID=abc"}, "auto/2", "SLURM_ARRAY_TASK_ID is 'abc'"},
-        BadCase{{"SLURM_ARRAY_TASK_ID=4", "SLURM_ARRAY_TASK_MIN=1"}, "auto/2", "below N"}));
+        BadCase{{"SLURM_ARRAY_TASK_ID=4", "SLURM_ARRAY_TASK_MIN=1"}, "auto/2", "below N"}),
+    [](const auto& info) { return "case" + std::to_string(info.index); });
 
 }  // namespace
 }  // namespace sw::test
