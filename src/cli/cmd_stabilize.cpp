@@ -118,11 +118,14 @@ StabilizeSummary stabilize_shard(const Args& args, const exec::RunOptions& optio
 
 // Several inputs, or a directory (cli/batch.hpp): each file as stabilize_file, one store each.
 int stabilize_batch(const Args& args, const std::string& output) {
-  for (const char* single : {"--report", "--path-csv", "--compare", "--shard"}) {
+  for (const char* single : {"--report", "--path-csv", "--compare"}) {
     if (args.given(single))
       throw Error(single, "writes one file per run: not with several inputs or a directory",
                   ExitCode::usage);
   }
+  if (args.given("--shard"))
+    throw Error("--shard", "shards one file's segments: not with several inputs or a directory",
+                ExitCode::usage);
   configure_s3(args);
   if (const auto served = start_mpi(args)) return *served;
   apply_verbose(args);
