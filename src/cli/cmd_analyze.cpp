@@ -2,6 +2,7 @@
 // IN is a video file or a Zarr array of RGB frames (N, H, W, 3) as dask.array.to_zarr writes it.
 #include <cstdio>
 
+#include "cli/command_runs.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/output_path.hpp"
@@ -17,6 +18,14 @@ namespace {
 
 constexpr unsigned kGroups = kExecGroup | kAnalysisGroup | kPathGroup;
 
+constexpr const char* kDescription =
+    "Measures the camera motion of IN and computes the smoothed path and per-frame corrections\n"
+    "into the store given by --store (required). IN is a video file, or a Zarr array of RGB "
+    "frames\n(N, H, W, 3) uint8 such as dask.array.to_zarr writes. Render later with "
+    "`stillwater render`.\nRunning it again resumes an interrupted analysis.";
+
+}  // namespace
+
 std::vector<Option> analyze_options() {
   std::vector<Option> t = {
       flag_option("--overwrite", "overwrite the --trace file if it exists", 'y'),
@@ -26,13 +35,49 @@ std::vector<Option> analyze_options() {
   return t;
 }
 
-constexpr const char* kDescription =
-    "Measures the camera motion of IN and computes the smoothed path and per-frame corrections\n"
-    "into the store given by --store (required). IN is a video file, or a Zarr array of RGB "
-    "frames\n(N, H, W, 3) uint8 such as dask.array.to_zarr writes. Render later with "
-    "`stillwater render`.\nRunning it again resumes an interrupted analysis.";
+std::string check_analyze(const Args& args) {
+  const std::string input = single_positional(args, "analyze", "input");
+  if (args.text("--store").empty())
+    throw Error("analyze", "missing --store DIR.zarr (see --help)", ExitCode::usage);
+  configure_s3(args);
+  return input;
+}
 
-}  // namespace
+AnalyzeSummary run_analyze(const Args& args, const std::string& input, const RunHooks& hooks) {
+  check_output_paths({input, args.text("--store")}, {args.text("--trace")},
+                     args.flag("--overwrite"));
+  apply_verbose(args);
+  exec::RunOptions options = run_options_from(args, kGroups);
+  options.stop = hooks.stop;
+
+  exec::Prepared run = exec::prepare(input, options);
+  const auto analysis = analyze_pass(run, options, hooks);
+  const path::PathResult path = path_pass(run, options, analysis.motions);
+  AnalyzeSummary s;
+  s.store = options.store;
+  s.frames = static_cast<std::int64_t>(analysis.motions.size());
+  s.segments = static_cast<std::int64_t>(run.plan.segments.size());
+  s.resumed_segments = analysis.resumed_segments;
+  s.overhead_frames = analysis.overhead_frames;
+  s.seconds = analysis.seconds;
+  s.jitter_before_px = report::residual_jitter(path::measured_path(analysis.motions),
+                                               run.info.width, run.info.height)
+                           .corner_px;
+  s.jitter_after_px =
+      report::residual_jitter(path.smoothed, run.info.width, run.info.height).corner_px;
+  s.outliers = path::count_flags(path.outlier);
+  s.invalid_pairs = path.invalid_pairs;
+  return s;
+}
+
+void print_summary(const AnalyzeSummary& s) {
+  std::printf(
+      "%s: %lld frames in %lld segments (%lld resumed), %lld frames decoded beyond the "
+      "segments' own; %.1f s (%.0f fps); jitter %.2f px -> %.2f px (planned)\n",
+      s.store.c_str(), static_cast<long long>(s.frames), static_cast<long long>(s.segments),
+      static_cast<long long>(s.resumed_segments), static_cast<long long>(s.overhead_frames),
+      s.seconds, s.frames / std::max(1e-9, s.seconds), s.jitter_before_px, s.jitter_after_px);
+}
 
 int cmd_analyze(std::span<char* const> argv) {
   const auto table = analyze_options();
@@ -43,34 +88,12 @@ int cmd_analyze(std::span<char* const> argv) {
                stdout);
     return 0;
   }
-  const std::string input = single_positional(args, "analyze", "input");
-  if (args.text("--store").empty())
-    throw Error("analyze", "missing --store DIR.zarr (see --help)", ExitCode::usage);
-  configure_s3(args);
+  const std::string input = check_analyze(args);
   if (const auto served = start_mpi(args)) return *served;
-  check_output_paths({input, args.text("--store")}, {args.text("--trace")},
-                     args.flag("--overwrite"));
-  apply_verbose(args);
   const bool quiet = args.flag("--quiet");
-  const exec::RunOptions options = run_options_from(args, kGroups);
-
-  RunReport report(options, quiet, args.flag("--verbose"));
-  exec::Prepared run = exec::prepare(input, options);
-  const auto analysis = analyze_pass(run, options, !quiet && ProgressBar::stderr_is_terminal());
-  const path::PathResult path = path_pass(run, options, analysis.motions);
-  if (!quiet) {
-    const auto frames = static_cast<std::int64_t>(analysis.motions.size());
-    const auto before = report::residual_jitter(path::measured_path(analysis.motions),
-                                                run.info.width, run.info.height);
-    const auto after = report::residual_jitter(path.smoothed, run.info.width, run.info.height);
-    std::printf(
-        "%s: %lld frames in %zu segments (%lld resumed), %lld frames decoded beyond the "
-        "segments' own; %.1f s (%.0f fps); jitter %.2f px -> %.2f px (planned)\n",
-        options.store.c_str(), static_cast<long long>(frames), run.plan.segments.size(),
-        static_cast<long long>(analysis.resumed_segments),
-        static_cast<long long>(analysis.overhead_frames), analysis.seconds,
-        frames / std::max(1e-9, analysis.seconds), before.corner_px, after.corner_px);
-  }
+  RunReport report(args);
+  const AnalyzeSummary summary = run_analyze(args, input, console_hooks(args));
+  if (!quiet) print_summary(summary);
   report.finish();
   return 0;
 }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cli/command_runs.hpp"
 #include "cli/commands.hpp"
 #include "cli/console.hpp"
 #include "cli/options.hpp"
@@ -37,9 +38,10 @@ std::vector<Option> metrics_options() {
   return t;
 }
 
-report::VideoSide measure(const std::string& file, const exec::RunOptions& options, bool bars) {
+report::VideoSide measure(const std::string& file, const exec::RunOptions& options,
+                          const RunHooks& hooks) {
   exec::Prepared run = exec::prepare(file, options);
-  const auto analysis = analyze_pass(run, options, bars);
+  const auto analysis = analyze_pass(run, options, hooks);
   report::VideoSide m;
   m.file = file;
   m.width = run.info.width;
@@ -111,7 +113,7 @@ int cmd_metrics(std::span<char* const> argv) {
   if (args.positional.size() == 2) {
     return compare(args.positional[0], args.positional[1], options, bars, args.flag("--json"));
   }
-  const report::VideoSide m = measure(args.positional[0], options, bars);
+  const report::VideoSide m = measure(args.positional[0], options, console_hooks(args));
   if (args.flag("--json")) {
     nlohmann::json out = nlohmann::json::array();
     auto side = report::to_json(m);

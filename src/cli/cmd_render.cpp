@@ -3,6 +3,7 @@
 // --replan.
 #include <cstdio>
 
+#include "cli/command_runs.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/output_path.hpp"
@@ -16,6 +17,17 @@ namespace sw::cli {
 namespace {
 
 constexpr unsigned kGroups = kExecGroup | kAnalysisGroup | kPathGroup | kRenderGroup;
+
+constexpr const char* kDescription =
+    "Renders OUT from IN with the per-frame corrections in the store (--store, required), as\n"
+    "`stillwater analyze` wrote them or as you edited them with zarr-python (array "
+    "`correction`,\nshape (N, 4): dx, dy, da, zoom). The analysis options must match the "
+    "store's (they identify\nit). Running it again after an interruption reuses the finished "
+    "segments. The path options\n(--smoother, --radius, ...) need --replan: without it the "
+    "store's corrections are used as they\nare, and the path parameters recorded with them "
+    "stay as they were.";
+
+}  // namespace
 
 std::vector<Option> render_options() {
   std::vector<Option> t = {
@@ -32,41 +44,27 @@ std::vector<Option> render_options() {
   return t;
 }
 
-constexpr const char* kDescription =
-    "Renders OUT from IN with the per-frame corrections in the store (--store, required), as\n"
-    "`stillwater analyze` wrote them or as you edited them with zarr-python (array "
-    "`correction`,\nshape (N, 4): dx, dy, da, zoom). The analysis options must match the "
-    "store's (they identify\nit). Running it again after an interruption reuses the finished "
-    "segments. The path options\n(--smoother, --radius, ...) need --replan: without it the "
-    "store's corrections are used as they\nare, and the path parameters recorded with them "
-    "stay as they were.";
-
-}  // namespace
-
-int cmd_render(std::span<char* const> argv) {
-  const auto table = render_options();
-  const Args args = parse_args(argv, table);
-  if (args.flag("--help")) {
-    std::fputs(
-        format_help("stillwater render IN --store RUN.zarr -o OUT [OPTIONS]", kDescription, table)
-            .c_str(),
-        stdout);
-    return 0;
-  }
+std::string check_render(const Args& args) {
   const std::string input = single_positional(args, "render", "input file");
-  const std::string output = args.text("--output");
-  if (output.empty()) throw Error("render", "missing -o OUT (see --help)", ExitCode::usage);
+  if (args.text("--output").empty())
+    throw Error("render", "missing -o OUT (see --help)", ExitCode::usage);
   if (args.text("--store").empty())
     throw Error("render", "missing --store DIR.zarr (see --help)", ExitCode::usage);
   configure_s3(args);
-  if (const auto served = start_mpi(args)) return *served;
+  return input;
+}
+
+RenderSummary run_render(const Args& args, const std::string& input, const RunHooks& hooks,
+                         std::span<const Transform2D> given) {
+  const std::string output = args.text("--output");
   check_output_paths({input, args.text("--store")},
                      {output, args.text("--trace"), args.text("--compare")},
                      args.flag("--overwrite"));
   const std::string compare = compare_target(args, input, output);
   apply_verbose(args);
-  const bool quiet = args.flag("--quiet");
   const bool replan = args.flag("--replan");
+  if (replan && !given.empty())
+    throw Error("--replan", "renders a new path: not with corrections given", ExitCode::usage);
   if (!replan) {
     // Without --replan a path option would change nothing, and recording it would make the
     // store describe corrections it does not hold.
@@ -83,8 +81,8 @@ int cmd_render(std::span<char* const> argv) {
   }
   exec::RunOptions options = run_options_from(args, kGroups);
   options.keep_stored_path = !replan;
+  options.stop = hooks.stop;
 
-  RunReport report(options, quiet, args.flag("--verbose"));
   exec::Prepared run = exec::prepare(input, options);
   if (!run.store->has_motions()) {
     throw Error(options.store, "has no analysis yet (run `stillwater analyze` first)");
@@ -98,7 +96,8 @@ int cmd_render(std::span<char* const> argv) {
     camera = exec::camera_transforms(path.trajectory);
     cut = std::move(path.cut);
   } else {
-    corrections = run.store->read_corrections(frames);
+    corrections = given.empty() ? run.store->read_corrections(frames)
+                                : std::vector<Transform2D>(given.begin(), given.end());
     // The store's corrections were planned for full frame: render fills too.
     if (run.store->attrs().value("/path/crop"_json_pointer, nlohmann::json()) == "fill")
       options.warp.fill_radius = static_cast<int>(args.integer("--fill-radius"));
@@ -107,16 +106,42 @@ int cmd_render(std::span<char* const> argv) {
       cut = run.store->read_cuts(frames);
     }
   }
-  const auto rendered = render_pass(run, options, corrections, {camera, cut}, output,
-                                    !quiet && ProgressBar::stderr_is_terminal());
-  if (!quiet) {
-    std::printf("%s: %lld frames in %zu segments (%lld resumed); %.1f s (%.0f fps)\n",
-                output.c_str(), static_cast<long long>(rendered.frames), run.plan.segments.size(),
-                static_cast<long long>(rendered.resumed_segments), rendered.seconds,
-                rendered.frames / std::max(1e-9, rendered.seconds));
-    print_fill_summary(output, rendered);
+  const auto rendered = render_pass(run, options, corrections, {camera, cut}, output, hooks);
+  RenderSummary s;
+  s.output = output;
+  s.frames = rendered.frames;
+  s.segments = static_cast<std::int64_t>(run.plan.segments.size());
+  s.resumed_segments = rendered.resumed_segments;
+  s.seconds = rendered.seconds;
+  s.fill = fill_summary(rendered);
+  // Printed before the side-by-side video's line, as always.
+  if (!args.flag("--quiet")) print_summary(s);
+  write_compare_video(compare, input, output, options, args.flag("--quiet"));
+  return s;
+}
+
+void print_summary(const RenderSummary& s) {
+  std::printf("%s: %lld frames in %lld segments (%lld resumed); %.1f s (%.0f fps)\n",
+              s.output.c_str(), static_cast<long long>(s.frames),
+              static_cast<long long>(s.segments), static_cast<long long>(s.resumed_segments),
+              s.seconds, s.frames / std::max(1e-9, s.seconds));
+  print_fill_summary(s.output, s.fill);
+}
+
+int cmd_render(std::span<char* const> argv) {
+  const auto table = render_options();
+  const Args args = parse_args(argv, table);
+  if (args.flag("--help")) {
+    std::fputs(
+        format_help("stillwater render IN --store RUN.zarr -o OUT [OPTIONS]", kDescription, table)
+            .c_str(),
+        stdout);
+    return 0;
   }
-  write_compare_video(compare, input, output, options, quiet);
+  const std::string input = check_render(args);
+  if (const auto served = start_mpi(args)) return *served;
+  RunReport report(args);
+  run_render(args, input, console_hooks(args));
   report.finish();
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cli/batch.hpp"
+#include "cli/command_runs.hpp"
 #include "cli/commands.hpp"
 #include "cli/console.hpp"
 #include "cli/options.hpp"
@@ -19,26 +20,6 @@ namespace sw::cli {
 namespace {
 
 constexpr unsigned kGroups = kExecGroup | kAnalysisGroup | kPathGroup | kRenderGroup;
-
-std::vector<Option> stabilize_options() {
-  std::vector<Option> t = {
-      text_option("--output", "FILE",
-                  "the stabilized video to write (container from the extension); with several "
-                  "inputs or a DIR, the directory to write them into",
-                  "", 'o'),
-      flag_option("--overwrite", "overwrite FILE if it exists (never the input)", 'y'),
-  };
-  append_options(t, kGroups);
-  t.push_back(text_option("--path-csv", "FILE",
-                          "also write the per-frame numbers (motion, path, LOF, correction) as CSV",
-                          ""));
-  t.push_back(
-      text_option("--report", "FILE", "also write an HTML report (see `report --help`)", ""));
-  t.push_back(
-      flag_option("--metrics", "print stability, cropping and border planned from the path"));
-  append_console_options(t, "no progress bars and no summary");
-  return t;
-}
 
 constexpr const char* kDescription =
     "Reads IN, measures the camera motion between consecutive frames (Shi-Tomasi corners, "
@@ -61,37 +42,36 @@ constexpr const char* kDescription =
 
 // One input into one output, from the prepare step to the summary, --metrics and --report.
 // `report` (single runs) is finished where its table belongs, after the summary; a batch
-// finishes its own once, after the last file.
-FileSummary stabilize_file(const Args& args, const exec::RunOptions& options,
-                           const std::string& input, const std::string& output,
-                           const std::string& bar_prefix, RunReport* report) {
+// finishes its own once, after the last file. Prints the summary unless --quiet (the
+// side-by-side video's line and --metrics follow it).
+StabilizeSummary stabilize_file(const Args& args, const exec::RunOptions& options,
+                                const std::string& input, const std::string& output,
+                                const RunHooks& hooks, RunReport* report) {
   const bool quiet = args.flag("--quiet");
-  const bool bars = !quiet && ProgressBar::stderr_is_terminal();
   exec::Prepared run = exec::prepare(input, options);
-  const auto analysis = analyze_pass(run, options, bars, bar_prefix);
+  const auto analysis = analyze_pass(run, options, hooks);
   const path::PathResult path = path_pass(run, options, analysis.motions);
   if (args.given("--path-csv"))
     write_path_csv(args.text("--path-csv"), run, analysis.motions, path);
   const std::vector<Transform2D> camera = exec::camera_transforms(path.trajectory);
   const auto rendered =
-      render_pass(run, options, path.correction, {camera, path.cut}, output, bars, bar_prefix);
+      render_pass(run, options, path.correction, {camera, path.cut}, output, hooks);
 
-  const auto frames = static_cast<std::int64_t>(analysis.motions.size());
-  const auto before = report::residual_jitter(path::measured_path(analysis.motions), run.info.width,
-                                              run.info.height);
-  const auto after = report::residual_jitter(path.smoothed, run.info.width, run.info.height);
-  if (!quiet) {
-    std::int64_t outliers = 0;
-    for (auto flag : path.outlier) outliers += flag;
-    std::printf(
-        "%s: %lld frames in %zu segments; analysis %.1f s (%.0f fps), render %.1f s (%.0f fps); "
-        "jitter %.2f px -> %.2f px (planned); %lld outliers, %lld invalid pairs\n",
-        output.c_str(), static_cast<long long>(frames), run.plan.segments.size(), analysis.seconds,
-        frames / std::max(1e-9, analysis.seconds), rendered.seconds,
-        frames / std::max(1e-9, rendered.seconds), before.corner_px, after.corner_px,
-        static_cast<long long>(outliers), static_cast<long long>(path.invalid_pairs));
-    print_fill_summary(output, rendered);
-  }
+  StabilizeSummary s;
+  s.output = output;
+  s.frames = static_cast<std::int64_t>(analysis.motions.size());
+  s.segments = static_cast<std::int64_t>(run.plan.segments.size());
+  s.analysis_seconds = analysis.seconds;
+  s.render_seconds = rendered.seconds;
+  s.jitter_before_px = report::residual_jitter(path::measured_path(analysis.motions),
+                                               run.info.width, run.info.height)
+                           .corner_px;
+  s.jitter_after_px =
+      report::residual_jitter(path.smoothed, run.info.width, run.info.height).corner_px;
+  s.outliers = path::count_flags(path.outlier);
+  s.invalid_pairs = path.invalid_pairs;
+  s.fill = fill_summary(rendered);
+  if (!quiet) print_summary(s);
   write_compare_video(args.text("--compare"), input, output, options, quiet);
   if (report) report->finish();
   if (args.flag("--metrics"))
@@ -107,7 +87,7 @@ FileSummary stabilize_file(const Args& args, const exec::RunOptions& options,
     data.full_frame = options.path.crop == path::Crop::fill;
     warn_all(input, report::write_report(args.text("--report"), data, {output}));
   }
-  return {frames, before.corner_px, after.corner_px};
+  return s;
 }
 
 // Several inputs, or a directory (cli/batch.hpp): each file as stabilize_file, one store each.
@@ -127,14 +107,16 @@ int stabilize_batch(const Args& args, const std::string& output) {
   for (const auto& item : items) inputs.push_back(item.input);
   check_output_paths(inputs, {args.text("--trace")}, args.flag("--overwrite"));
 
-  RunReport report(options, args.flag("--quiet"), args.flag("--verbose"));
+  RunReport report(args);
   const auto results = run_batch(items, [&](const BatchItem& item, const std::string& bar_prefix) {
     std::vector<std::string> file_inputs = inputs;
     file_inputs.push_back(item.store);
     check_output_paths(file_inputs, {item.output}, args.flag("--overwrite"));
     exec::RunOptions file_options = options;
     file_options.store = item.store;
-    return stabilize_file(args, file_options, item.input, item.output, bar_prefix, nullptr);
+    const StabilizeSummary s = stabilize_file(args, file_options, item.input, item.output,
+                                              console_hooks(args, bar_prefix), nullptr);
+    return FileSummary{s.frames, s.jitter_before_px, s.jitter_after_px};
   });
   report.finish();
   if (!args.flag("--quiet")) print_batch_summary(results);
@@ -142,6 +124,59 @@ int stabilize_batch(const Args& args, const std::string& output) {
 }
 
 }  // namespace
+
+std::vector<Option> stabilize_options() {
+  std::vector<Option> t = {
+      text_option("--output", "FILE",
+                  "the stabilized video to write (container from the extension); with several "
+                  "inputs or a DIR, the directory to write them into",
+                  "", 'o'),
+      flag_option("--overwrite", "overwrite FILE if it exists (never the input)", 'y'),
+  };
+  append_options(t, kGroups);
+  t.push_back(text_option("--path-csv", "FILE",
+                          "also write the per-frame numbers (motion, path, LOF, correction) as CSV",
+                          ""));
+  t.push_back(
+      text_option("--report", "FILE", "also write an HTML report (see `report --help`)", ""));
+  t.push_back(
+      flag_option("--metrics", "print stability, cropping and border planned from the path"));
+  append_console_options(t, "no progress bars and no summary");
+  return t;
+}
+
+StabilizeFiles check_stabilize(const Args& args) {
+  if (is_batch(args.positional) || args.positional.empty())
+    throw Error("stabilize", "expected one input file (see --help)", ExitCode::usage);
+  const std::string output = args.text("--output");
+  if (output.empty()) throw Error("stabilize", "missing -o OUT (see --help)", ExitCode::usage);
+  configure_s3(args);
+  return {args.positional[0], output};
+}
+
+StabilizeSummary run_stabilize(const Args& args, const StabilizeFiles& files, const RunHooks& hooks,
+                               RunReport* report) {
+  check_output_paths({files.input, args.text("--store")},
+                     {files.output, args.text("--report"), args.text("--path-csv"),
+                      args.text("--trace"), args.text("--compare")},
+                     args.flag("--overwrite"));
+  compare_target(args, files.input, files.output);
+  apply_verbose(args);
+  exec::RunOptions options = run_options_from(args, kGroups);
+  options.stop = hooks.stop;
+  return stabilize_file(args, options, files.input, files.output, hooks, report);
+}
+
+void print_summary(const StabilizeSummary& s) {
+  std::printf(
+      "%s: %lld frames in %lld segments; analysis %.1f s (%.0f fps), render %.1f s (%.0f fps); "
+      "jitter %.2f px -> %.2f px (planned); %lld outliers, %lld invalid pairs\n",
+      s.output.c_str(), static_cast<long long>(s.frames), static_cast<long long>(s.segments),
+      s.analysis_seconds, s.frames / std::max(1e-9, s.analysis_seconds), s.render_seconds,
+      s.frames / std::max(1e-9, s.render_seconds), s.jitter_before_px, s.jitter_after_px,
+      static_cast<long long>(s.outliers), static_cast<long long>(s.invalid_pairs));
+  print_fill_summary(s.output, s.fill);
+}
 
 int cmd_stabilize(std::span<char* const> argv) {
   const auto table = stabilize_options();
@@ -163,19 +198,10 @@ int cmd_stabilize(std::span<char* const> argv) {
   if (args.positional.empty())
     throw Error("stabilize", "expected an input file, several, or a directory (see --help)",
                 ExitCode::usage);
-  const std::string input = args.positional[0];
-  if (output.empty()) throw Error("stabilize", "missing -o OUT (see --help)", ExitCode::usage);
-  configure_s3(args);
+  const StabilizeFiles files = check_stabilize(args);
   if (const auto served = start_mpi(args)) return *served;
-  check_output_paths({input, args.text("--store")},
-                     {output, args.text("--report"), args.text("--path-csv"), args.text("--trace"),
-                      args.text("--compare")},
-                     args.flag("--overwrite"));
-  compare_target(args, input, output);
-  apply_verbose(args);
-  const exec::RunOptions options = run_options_from(args, kGroups);
-  RunReport report(options, args.flag("--quiet"), args.flag("--verbose"));
-  stabilize_file(args, options, input, output, "", &report);
+  RunReport report(args);
+  run_stabilize(args, files, console_hooks(args), &report);
   return 0;
 }
 

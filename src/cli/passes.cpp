@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "cli/command_runs.hpp"
 #include "cli/console.hpp"
 #include "cli/progress.hpp"
 #include "core/error.hpp"
@@ -59,10 +60,21 @@ void write_compare_video(const std::string& compare, const std::string& input,
   }
 }
 
-exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& options, bool bars,
-                                   const std::string& bar_prefix) {
-  ProgressBar bar(bar_prefix + "analyse", static_cast<std::int64_t>(run.index.size()), bars);
-  auto out = exec::analyze(run, options, [&](std::int64_t n) { bar.update(n); });
+RunHooks console_hooks(const Args& args, const std::string& bar_prefix) {
+  RunHooks hooks;
+  hooks.bars = !args.flag("--quiet") && ProgressBar::stderr_is_terminal();
+  hooks.bar_prefix = bar_prefix;
+  return hooks;
+}
+
+exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& options,
+                                   const RunHooks& hooks) {
+  const auto total = static_cast<std::int64_t>(run.index.size());
+  ProgressBar bar(hooks.bar_prefix + "analyse", total, hooks.bars);
+  auto out = exec::analyze(run, options, [&](std::int64_t n) {
+    bar.update(n);
+    if (hooks.observer) hooks.observer("analyse", n, total);
+  });
   bar.finish();
   warn_run(run.input, run.warnings);
   warn_run(run.input, out.warnings);
@@ -97,36 +109,48 @@ path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
 
 exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,
                                 std::span<const Transform2D> corrections,
-                                const exec::FillPath& fill, const std::string& output, bool bars,
-                                const std::string& bar_prefix) {
-  ProgressBar bar(bar_prefix + "render ", static_cast<std::int64_t>(run.index.size()), bars);
-  auto out =
-      exec::render(run, options, corrections, fill, output, [&](std::int64_t n) { bar.update(n); });
+                                const exec::FillPath& fill, const std::string& output,
+                                const RunHooks& hooks) {
+  const auto total = static_cast<std::int64_t>(run.index.size());
+  ProgressBar bar(hooks.bar_prefix + "render ", total, hooks.bars);
+  auto out = exec::render(run, options, corrections, fill, output, [&](std::int64_t n) {
+    bar.update(n);
+    if (hooks.observer) hooks.observer("render", n, total);
+  });
   bar.finish();
   warn_run(run.input, run.warnings);
   warn_run(run.input, out.warnings);
   return out;
 }
 
-void print_fill_summary(const std::string& output, const exec::RenderOutcome& rendered) {
+FillSummary fill_summary(const exec::RenderOutcome& rendered) {
   render::FillCounts sum;
-  std::int64_t frames = 0, with_fallback = 0;
+  FillSummary out;
   for (const auto& c : rendered.fill) {
     if (c.current + c.neighbour + c.fallback == 0) continue;  // rendered elsewhere or resumed
-    ++frames;
-    with_fallback += c.fallback > 0 ? 1 : 0;
+    ++out.frames;
+    out.frames_with_fallback += c.fallback > 0 ? 1 : 0;
     sum.current += c.current;
     sum.neighbour += c.neighbour;
     sum.fallback += c.fallback;
     sum.ghost += c.ghost;
   }
-  if (frames == 0) return;
+  if (out.frames == 0) return out;
   const double all = static_cast<double>(sum.current + sum.neighbour + sum.fallback);
+  out.neighbour_share = sum.neighbour / all;
+  out.fallback_share = sum.fallback / all;
+  out.ghost_share = sum.ghost / all;
+  return out;
+}
+
+void print_fill_summary(const std::string& output, const FillSummary& fill) {
+  if (fill.frames == 0) return;
   std::printf(
       "%s: full frame over %lld frames: %.2f %% of the pixels from neighbouring frames, %.3f %% "
       "edge fallback (%.3f %% for ghosting), %lld frames with fallback\n",
-      output.c_str(), static_cast<long long>(frames), 100 * sum.neighbour / all,
-      100 * sum.fallback / all, 100 * sum.ghost / all, static_cast<long long>(with_fallback));
+      output.c_str(), static_cast<long long>(fill.frames), 100 * fill.neighbour_share,
+      100 * fill.fallback_share, 100 * fill.ghost_share,
+      static_cast<long long>(fill.frames_with_fallback));
 }
 
 std::optional<int> start_mpi(const Args& args) {
@@ -134,10 +158,10 @@ std::optional<int> start_mpi(const Args& args) {
   return exec::mpi::serve(process_stop_token());
 }
 
-RunReport::RunReport(const exec::RunOptions& options, bool quiet, bool verbose)
-    : trace_(options.trace),
-      quiet_(quiet),
-      verbose_(verbose),
+RunReport::RunReport(const Args& args)
+    : trace_(args.text("--trace")),
+      quiet_(args.flag("--quiet")),
+      verbose_(args.flag("--verbose")),
       start_(std::chrono::steady_clock::now()) {
   if (!trace_.empty()) trace::enable_events(0);
 }

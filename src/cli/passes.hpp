@@ -11,9 +11,12 @@
 
 namespace sw::cli {
 
-// `bar_prefix` starts the progress bars' labels (batch stabilize: "[2/5] ").
-exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& options, bool bars,
-                                   const std::string& bar_prefix = "");
+struct RunHooks;
+struct FillSummary;
+
+// The bars and the observer as `hooks` asks (cli/command_runs.hpp).
+exec::AnalysisOutcome analyze_pass(exec::Prepared& run, const exec::RunOptions& options,
+                                   const RunHooks& hooks);
 
 // Runs the path stage and checks the measurements: an error when no pair at all could be
 // measured, a warning with the count when some could not.
@@ -24,12 +27,13 @@ path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
 // on stdout unless quiet.
 exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,
                                 std::span<const Transform2D> corrections,
-                                const exec::FillPath& fill, const std::string& output, bool bars,
-                                const std::string& bar_prefix = "");
+                                const exec::FillPath& fill, const std::string& output,
+                                const RunHooks& hooks);
 
-// Full frame: one line with the share of the pixels filled from neighbours and by the
-// fallback (nothing without fill counts).
-void print_fill_summary(const std::string& output, const exec::RenderOutcome& rendered);
+// Full frame: the shares of the pixels filled from neighbours and by the fallback.
+FillSummary fill_summary(const exec::RenderOutcome& rendered);
+// Its one line (nothing without fill counts).
+void print_fill_summary(const std::string& output, const FillSummary& fill);
 
 // --compare FILE: checks it before any work (a local .mp4/.m4v/.mov name, local input and
 // output, since both are decoded again) and returns it; empty when not given.
@@ -50,7 +54,8 @@ std::optional<int> start_mpi(const Args& args);
 // spans (one table over all ranks; with `verbose`, one per rank too).
 class RunReport {
  public:
-  RunReport(const exec::RunOptions& options, bool quiet, bool verbose = false);
+  // --trace, --quiet and --verbose (per-rank tables) from the command line.
+  explicit RunReport(const Args& args);
   void finish();
 
  private:
