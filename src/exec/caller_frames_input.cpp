@@ -2,6 +2,7 @@
 // time across workers (a mutex), into a buffer of its own, and turns them into luma there.
 #include "exec/caller_frames_input.hpp"
 
+#include <map>
 #include <mutex>
 #include <set>
 #include <vector>
@@ -73,12 +74,9 @@ std::set<std::int64_t> sampled_frames(std::int64_t n) {
 
 class CallerFramesInput final : public Input {
  public:
-  explicit CallerFramesInput(CallerFrames frames)
-      : Input(frames.name),
-        fps_(store::frames_fps(frames.fps)),
-        reader_(std::make_shared<SharedReader>()) {
-    reader_->frames = std::move(frames);
-  }
+  // `path`: frames.name, or the name the frames are registered under.
+  CallerFramesInput(std::shared_ptr<SharedReader> reader, const std::string& path)
+      : Input(path), fps_(store::frames_fps(reader->frames.fps)), reader_(std::move(reader)) {}
 
   std::string kind() const override { return kCallerFramesKind; }
 
@@ -161,11 +159,65 @@ void check(const CallerFrames& f) {
   if (!f.read) fail("expected a frame callback, got none");
 }
 
+std::shared_ptr<SharedReader> shared_reader(CallerFrames frames) {
+  check(frames);
+  auto reader = std::make_shared<SharedReader>();
+  reader->frames = std::move(frames);
+  return reader;
+}
+
+constexpr std::string_view kNamePrefix = "memory:";
+
+// The registered frames by name, and the number the next name gets.
+struct Registry {
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<SharedReader>> frames;
+  std::uint64_t next = 1;
+};
+
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
 }  // namespace
 
 std::shared_ptr<Input> make_caller_frames_input(CallerFrames frames) {
-  check(frames);
-  return std::make_shared<CallerFramesInput>(std::move(frames));
+  const std::string name = frames.name;
+  return std::make_shared<CallerFramesInput>(shared_reader(std::move(frames)), name);
+}
+
+RegisteredFrames::RegisteredFrames(CallerFrames frames) {
+  auto reader = shared_reader(std::move(frames));
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  name_ = std::string(kNamePrefix) + std::to_string(r.next++) + ":" + reader->frames.name;
+  r.frames.emplace(name_, std::move(reader));
+}
+
+RegisteredFrames::~RegisteredFrames() {
+  std::shared_ptr<SharedReader> gone;  // released after the lock: its callback may take a lock
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  const auto it = r.frames.find(name_);
+  gone = std::move(it->second);
+  r.frames.erase(it);
+}
+
+bool is_caller_frames_name(const std::string& path) {
+  return path.starts_with(kNamePrefix);
+}
+
+std::unique_ptr<Input> registered_frames_input(const std::string& path) {
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  const auto it = r.frames.find(path);
+  if (it == r.frames.end()) {
+    throw Error(path,
+                "names frames in a caller's memory that this process does not hold (they are "
+                "registered only while their call runs, in the process that has them)");
+  }
+  return std::make_unique<CallerFramesInput>(it->second, path);
 }
 
 }  // namespace sw::exec

@@ -9,7 +9,7 @@
 // Analysis only: render needs a video to take the other streams and the timing from, and
 // --store-frames rgb would copy frames the caller already has (both refused with why).
 // The kind cannot be rebuilt in another process (the frames live in this one), so an MPI or
-// shard job naming it is refused by exec::input_of_kind.
+// shard job naming it is refused (exec::input_of_kind finds no registered frames there).
 #pragma once
 
 #include <cstdint>
@@ -43,6 +43,29 @@ struct CallerFrames {
   // each worker reads its segment in order, the segments run side by side.
   ReadRgbFrame read;
 };
+
+// Caller frames made known under a name for as long as this object lives, so that code which
+// opens its input by name (exec::prepare(path), hence the CLI's commands the Python module
+// runs) finds them: input_for(name()) is their input. The name is
+// "memory:<number>:<frames.name>", unique in the process; a name of that form that is not (or
+// no longer) registered is refused with why, never read as a file.
+class RegisteredFrames {
+ public:
+  explicit RegisteredFrames(CallerFrames frames);  // checks them as make_caller_frames_input
+  ~RegisteredFrames();
+  RegisteredFrames(const RegisteredFrames&) = delete;
+  RegisteredFrames& operator=(const RegisteredFrames&) = delete;
+
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string name_;
+};
+
+// For exec/input_kind.cpp: whether `path` has a registered name's form, and its input (throws
+// sw::Error(path, ...) when it is not registered in this process).
+bool is_caller_frames_name(const std::string& path);
+std::unique_ptr<Input> registered_frames_input(const std::string& path);
 
 // Checks the frames' description (sizes within store/frame_array.hpp's limits, a usable fps, a
 // callback) and makes the input; throws sw::Error(frames.name, "expected ..., got ...").

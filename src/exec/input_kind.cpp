@@ -16,20 +16,11 @@ struct Kind {
   std::unique_ptr<Input> (*make)(const std::string& path);
 };
 
-// Frames in memory (exec/caller_frames_input.hpp) are made by their caller, never from a path,
-// and another process cannot read them: a job naming them is refused, not misread as a video.
-bool never(const std::string&) {
-  return false;
-}
-std::unique_ptr<Input> refuse_caller_frames(const std::string& path) {
-  throw Error("job", "input '" + path + "' is frames in another process's memory (kind '" +
-                         kCallerFramesKind + "'); only the process holding them can analyse them");
-}
-
-// Tried in order; the first whose `reads` accepts the path wins.
+// Tried in order; the first whose `reads` accepts the path wins. Frames in a caller's memory
+// (exec/caller_frames_input.hpp) go first: their names are looked up, never opened.
 const std::array<Kind, 3> kKinds = {{
+    {kCallerFramesKind, is_caller_frames_name, registered_frames_input},
     {"zarr frames", is_zarr_frames, make_zarr_frames_input},
-    {kCallerFramesKind, never, refuse_caller_frames},
     {"video", nullptr, make_video_input},
 }};
 

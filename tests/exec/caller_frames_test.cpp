@@ -6,6 +6,7 @@
 #include <atomic>
 #include <bit>
 #include <cstring>
+#include <functional>
 #include <thread>
 
 #include <opencv2/imgproc.hpp>
@@ -153,17 +154,39 @@ TEST(CallerFrames, AStoreRefusesOtherFrames) {
   }
 }
 
-TEST(CallerFrames, RenderRgbFramesAndOtherProcessesAreRefused) {
+// What the Python module does: the frames registered under a name for the call, and the
+// command's code opening its input by that name.
+TEST(CallerFrames, RegisteredFramesAreTheInputOfTheirNameWhileRegistered) {
+  const auto& rgb = clip_rgb();
+  std::string name;
+  std::vector<Motion> by_name;
+  {
+    const RegisteredFrames registered(frames_of(rgb));
+    name = registered.name();
+    EXPECT_EQ(name.rfind("memory:", 0), 0u) << name;
+    EXPECT_EQ(input_for(name)->kind(), kCallerFramesKind);
+    by_name = analyse(prepare(name, options()), options());
+  }
+  expect_same_bits(
+      by_name, analyse(prepare(make_caller_frames_input(frames_of(rgb)), options()), options()));
+  // Gone with its RegisteredFrames, and never in another process (an MPI or shard job).
+  for (const auto& open : {std::function([&] { input_for(name); }),
+                           std::function([&] { input_of_kind(kCallerFramesKind, name); })}) {
+    try {
+      open();
+      ADD_FAILURE() << "expected sw::Error";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.subject(), name);
+      EXPECT_NE(e.problem().find("does not hold"), std::string::npos) << e.problem();
+    }
+  }
+}
+
+TEST(CallerFrames, RenderAndRgbFramesAreRefused) {
   const auto input = make_caller_frames_input(frames_of(clip_rgb()));
   EXPECT_NE(input->cannot_render(), "");
   EXPECT_NE(input->cannot_store_rgb(), "");
   EXPECT_EQ(input->kind(), kCallerFramesKind);
-  try {
-    input_of_kind(kCallerFramesKind, "test frames");
-    FAIL() << "expected sw::Error";
-  } catch (const Error& e) {
-    EXPECT_EQ(e.subject(), "job");
-  }
 }
 
 TEST(CallerFrames, BadDescriptionsNameTheProblem) {
