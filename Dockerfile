@@ -10,14 +10,15 @@
 
 FROM debian:12 AS build
 ENV DEBIAN_FRONTEND=noninteractive
-# The build half of scripts/install-deps.sh's apt line (no test, benchmark or Python
-# packages), npm for the report's pinned web assets (uPlot), and file + dpkg-dev for cpack's
+# The build half of scripts/install-deps.sh's apt line (no test or benchmark packages;
+# pybind11-dev and python3-dev build the Python module into the package), npm for the report's pinned web assets (uPlot), and file + dpkg-dev for cpack's
 # dpkg-shlibdeps.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev \
   libopencv-dev libopenmpi-dev libcurl4-openssl-dev libssl-dev libblosc-dev libzstd-dev \
   nlohmann-json3-dev pkg-config cmake ninja-build g++ git npm ca-certificates file dpkg-dev \
+  pybind11-dev python3-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src/stillwater
 COPY . .
@@ -36,10 +37,12 @@ FROM debian:12-slim
 ENV DEBIAN_FRONTEND=noninteractive
 COPY --from=build /out/ /tmp/deb/
 # The package (its Depends: the runtime libraries only), Open MPI's mpirun and ssh for MPI
-# across pods, and CA certificates for S3 over HTTPS.
+# across pods, CA certificates for S3 over HTTPS, and python3-numpy for `import stillwater`
+# (the module is in /usr/lib/python3/dist-packages; dpkg-shlibdeps cannot see that it needs
+# Python and numpy).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends /tmp/deb/stillwater_*.deb \
-  openmpi-bin openssh-server openssh-client ca-certificates \
+  openmpi-bin openssh-server openssh-client ca-certificates python3-numpy \
  && rm -rf /var/lib/apt/lists/* /tmp/deb \
  && mkdir -p /run/sshd \
  && ln -s /usr/bin/stillwater /usr/local/bin/stillwater

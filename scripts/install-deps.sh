@@ -9,6 +9,8 @@ $SUDO apt-get update -qq
 # coinor-libclp-dev: CLP, the simplex LP solver the L1 path's own solver is tested against.
 # clang, libclang-rt-14-dev: libFuzzer and the sanitizers for fuzz/build.sh.
 # file, dpkg-dev: cpack's Debian package (dpkg-shlibdeps finds its Depends; docs/building.md).
+# pybind11-dev, python3-pybind11, python3-dev: the Python module (python/); python3-pytest runs
+# its tests, python3-distributed the Dask layer's.
 # python3-sklearn: only to regenerate the committed reference vectors of tests/path/vectors
 # (scripts/make_reference_vectors.py); the tests themselves never need it.
 $SUDO apt-get install -y -qq --no-install-recommends \
@@ -17,6 +19,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
   coinor-libclp-dev python3-sklearn \
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev \
   python3-zarr python3-dask python3-numcodecs python3-boto3 pkg-config cmake ninja-build g++ \
+  pybind11-dev python3-pybind11 python3-dev python3-numpy python3-pytest python3-distributed \
   clang-format chromium clang libclang-rt-14-dev file dpkg-dev >/dev/null
 # The S3 test server pinned in tests/s3/package-lock.json (s3rver); its tests are skipped without it.
 if command -v npm >/dev/null 2>&1; then
