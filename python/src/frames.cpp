@@ -102,7 +102,10 @@ class Registered {
         const py::object frame = (*read)(k);
         copy_frame(checked_frame(frame, width, height, what), rgb);
       } catch (py::error_already_set& e) {
-        throw Error(what, e.what());  // dropped here, with the GIL held
+        // One line, as every error (what() would add the traceback); `e` is dropped here, with
+        // the GIL held.
+        throw Error(what, std::string(py::str(e.type().attr("__name__"))) + ": " +
+                              std::string(py::str(e.value())));
       }
     };
     try {

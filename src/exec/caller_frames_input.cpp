@@ -215,7 +215,8 @@ std::unique_ptr<Input> registered_frames_input(const std::string& path) {
   if (it == r.frames.end()) {
     throw Error(path,
                 "names frames in a caller's memory that this process does not hold (they are "
-                "registered only while their call runs, in the process that has them)");
+                "registered only while their analysis runs, in the process that has them; "
+                "frames from memory are analysed only, never rendered)");
   }
   return std::make_unique<CallerFramesInput>(it->second, path);
 }
