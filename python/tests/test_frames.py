@@ -104,7 +104,8 @@ def test_warp_of_a_run_row_is_the_frame_the_output_shows(frames, from_numpy):
 
 
 @pytest.mark.parametrize("bad, message", [
-    (np.zeros((4, 24, 32), np.uint8), r"numpy array: expected shape \(N, H, W, 3\), got \(4, 24, 32\)"),
+    (np.zeros((4, 24, 32), np.uint8),
+     r"numpy array: expected shape \(N, H, W, 3\), got \(4, 24, 32\)"),
     (np.zeros((4, 24, 32, 4), np.uint8), r"expected shape \(N, H, W, 3\), got \(4, 24, 32, 4\)"),
     (np.zeros((4, 24, 32, 3), np.float32), "numpy array: expected dtype uint8, got float32"),
     (da.zeros((4, 24, 32, 3), dtype=np.uint16), "dask array: expected dtype uint8, got uint16"),
@@ -133,3 +134,21 @@ def test_bad_warps_raise_value_errors_naming_the_problem():
         stillwater.warp(frame, (0, 0, 0, 1), border="wrap")
     with pytest.raises(ValueError, match="fps"):
         stillwater.analyze(np.zeros((4, 24, 32, 3), np.uint8), fps=0)
+
+
+def _boom(block):
+    raise RuntimeError("boom")
+
+
+def test_a_frame_that_cannot_be_had_fails_the_run_with_one_line():
+    lazy = da.zeros((4, 24, 32, 3), dtype=np.uint8, chunks=(2, 24, 32, 3)).map_blocks(
+        _boom, dtype=np.uint8)
+    with pytest.raises(stillwater.Error, match="frame 0: RuntimeError: boom") as raised:
+        stillwater.analyze(lazy)
+    assert "\n" not in str(raised.value)
+
+
+def test_fps_sets_the_frames_time_base(frames):
+    run = stillwater.analyze(frames[:10], fps=25)
+    np.testing.assert_array_equal(run.pts, np.arange(10))
+    assert run.time_s[1] == pytest.approx(0.04)
