@@ -9,7 +9,6 @@
 #include "cli/options.hpp"
 #include "cli/output_path.hpp"
 #include "cli/passes.hpp"
-#include "cli/progress.hpp"
 #include "cli/run_options.hpp"
 #include "core/error.hpp"
 #include "report/html_report.hpp"
