@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "errors.hpp"
+#include "frames.hpp"
 #include "io/byte_source.hpp"
 #include "io/library_log.hpp"
 #include "io/s3_source.hpp"
@@ -18,4 +19,5 @@ PYBIND11_MODULE(_core, m) {
   sw::python::register_errors(m);
   sw::python::register_commands(m);
   sw::python::register_run_arrays(m);
+  sw::python::register_frames(m);
 }

@@ -18,9 +18,10 @@ and raises KeyboardInterrupt. Failures raise stillwater.Error (usage: stillwater
 from . import _core
 from ._options import to_argv
 from .errors import Error, UsageError
-from .run import Run, analyze, open
+from .frames import analyze, warp
+from .run import Run, open
 
-__all__ = ["stabilize", "analyze", "open", "Run", "Error", "UsageError"]
+__all__ = ["stabilize", "analyze", "open", "warp", "Run", "Error", "UsageError"]
 
 
 def stabilize(input, output, *, progress=None, **options):

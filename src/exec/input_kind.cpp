@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "core/error.hpp"
+#include "exec/caller_frames_input.hpp"
 
 namespace sw::exec {
 
@@ -15,8 +16,10 @@ struct Kind {
   std::unique_ptr<Input> (*make)(const std::string& path);
 };
 
-// Tried in order; the first whose `reads` accepts the path wins.
-const std::array<Kind, 2> kKinds = {{
+// Tried in order; the first whose `reads` accepts the path wins. Frames in a caller's memory
+// (exec/caller_frames_input.hpp) go first: their names are looked up, never opened.
+const std::array<Kind, 3> kKinds = {{
+    {kCallerFramesKind, is_caller_frames_name, registered_frames_input},
     {"zarr frames", is_zarr_frames, make_zarr_frames_input},
     {"video", nullptr, make_video_input},
 }};

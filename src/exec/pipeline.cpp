@@ -41,9 +41,14 @@ class PieceDir {
 }  // namespace
 
 Prepared prepare(const std::string& input, const RunOptions& options) {
+  return prepare(input_for(input), options);
+}
+
+Prepared prepare(std::shared_ptr<const Input> source, const RunOptions& options) {
   Prepared run;
-  run.input = input;
-  run.source = input_for(input);
+  run.input = source->path();
+  const std::string& input = run.input;
+  run.source = std::move(source);
   InputScan scan = run.source->scan(options.stop);
   run.info = std::move(scan.info);
   run.index = std::move(scan.index);

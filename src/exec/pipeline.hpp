@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ namespace sw::exec {
 // Opens the input (errors out early on bad input), scans its frame index without decoding,
 // plans the segments and opens/creates the store (refusing a store of another run).
 Prepared prepare(const std::string& input, const RunOptions& options);
+// The same for an input made by the caller (exec/caller_frames_input.hpp: frames in memory).
+Prepared prepare(std::shared_ptr<const Input> input, const RunOptions& options);
 
 struct AnalysisOutcome {
   std::vector<Motion> motions;  // one per frame; motions[0] is frame 0 (first_frame)

@@ -79,13 +79,17 @@ InverseAffine plane_map(const Transform2D& t, int shift_x, int shift_y, const Pl
            i10, i11, in_cy - (i10 * ox + i11 * oy)}};
 }
 
-void warp_frame(const FrameView& in, const Transform2D& transform, const WarpParams& params,
-                MutableFrameView& out) {
+void check_transform(const Transform2D& transform) {
   if (!(transform.zoom > 0) || !std::isfinite(transform.zoom) || !std::isfinite(transform.da) ||
       !std::isfinite(transform.dx) || !std::isfinite(transform.dy)) {
     throw Error("render", "expected a finite transform with zoom > 0, got zoom " +
                               std::to_string(transform.zoom));
   }
+}
+
+void warp_frame(const FrameView& in, const Transform2D& transform, const WarpParams& params,
+                MutableFrameView& out) {
+  check_transform(transform);
   check_sizes(in, out);
   const bool deep = in.planes[0].bytes_per_sample == 2;
   if (deep ? in.bit_depth <= 8 || in.bit_depth > 12 : in.bit_depth != 8)

@@ -37,6 +37,9 @@ struct WarpParams {
 // The fill radius --crop fill takes unless given (--fill-radius).
 inline constexpr int kDefaultFillRadius = 15;
 
+// Throws sw::Error unless the transform is finite with zoom > 0 (what warp_frame accepts).
+void check_transform(const Transform2D& transform);
+
 // Warps `in` into `out`, writing straight into out's planes. `out` has the same subsampling and,
 // per plane, the same size or one pixel less in a dimension (odd sizes encoded at even size;
 // each plane's centre maps to the input plane's centre). Output samples are the input's: bytes,

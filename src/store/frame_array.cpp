@@ -68,13 +68,12 @@ Rational read_fps(const Backend& backend, const std::string& path, const std::st
   const auto it = attrs.find("fps");
   if (it == attrs.end()) return {kDefaultFramesFps, 1};
   const double fps = it->is_number() ? it->get<double>() : 0;
-  // 0.001..1e6 keeps num and den of the fraction within int and the fraction non-zero.
-  if (!it->is_number() || !(fps >= 0.001 && fps <= 1e6)) {
+  if (!it->is_number() || !(fps >= kMinFramesFps && fps <= kMaxFramesFps)) {
     throw sw::Error(
         subject + "/.zattrs",
         "invalid fps (expected a number from 0.001 to 1000000, got " + json_excerpt(*it) + ")");
   }
-  return to_rational(fps, 1001);
+  return frames_fps(fps);
 }
 
 std::string trim_slash(std::string s) {
@@ -83,6 +82,10 @@ std::string trim_slash(std::string s) {
 }
 
 }  // namespace
+
+Rational frames_fps(double fps) {
+  return to_rational(fps, 1001);
+}
 
 ZarrFrameSource::ZarrFrameSource(const std::filesystem::path& array_dir)
     : ZarrFrameSource(std::make_shared<LocalBackend>(array_dir), "", array_dir.string()) {}

@@ -30,6 +30,15 @@ inline constexpr int kDefaultFramesFps = 30;
 // The largest frames array read: 2^24 frames (over 77 hours at 60 fps), 16384 pixels a side.
 inline constexpr std::uint64_t kMaxFrames = 1ull << 24;
 inline constexpr std::uint64_t kMaxFrameSide = 16384;
+// The frame rates a frames array may have ("fps" in .zattrs): num and den of frames_fps() then
+// stay within int and the fraction non-zero.
+inline constexpr double kMinFramesFps = 0.001;
+inline constexpr double kMaxFramesFps = 1e6;
+
+// fps (kMinFramesFps..kMaxFramesFps) as the nearest fraction with a denominator of at most 1001,
+// so 29.97002997 is 30000/1001 and 12.5 is 25/2: a frames array's frame rate (and that of
+// frames handed over in memory, exec/caller_frames_input.hpp).
+Rational frames_fps(double fps);
 
 // Reads an (N, H, W, 3) uint8 RGB frames array as 8-bit luma frames.
 //
@@ -54,8 +63,8 @@ class ZarrFrameSource {
   std::int64_t frame_count() const { return frames_; }
   int width() const { return width_; }
   int height() const { return height_; }
-  // From .zattrs "fps" (a positive number, stored as the nearest fraction with a denominator of
-  // at most 1001, so 29.97002997 is 30000/1001 and 12.5 is 25/2), else kDefaultFramesFps.
+  // From .zattrs "fps" (a positive number, as frames_fps() turns it into a fraction), else
+  // kDefaultFramesFps.
   Rational fps() const { return fps_; }
 
   // pts[k] = k, every frame a keyframe (any frame is a valid start), time_base = 1 / fps().
