@@ -91,8 +91,11 @@ std::optional<fs::path> LocalBackend::file_path(const std::string& key) const {
 
 bool LocalBackend::empty() const {
   std::error_code ec;
+  // The lock file, and a value another writer (a shard creating the same store) is writing
+  // at this moment, are not content: only what a user or a finished write left is.
   for (const auto& entry : fs::directory_iterator(root_, ec)) {
-    if (entry.path().filename() != kLockFileName) return false;
+    const std::string name = entry.path().filename().string();
+    if (name != kLockFileName && !is_temporary_name(name)) return false;
   }
   return true;
 }

@@ -217,9 +217,10 @@ TEST(LocalBackend, WholeFilesLiveWhereTheKeyLives) {
   EXPECT_FALSE(fs::exists(dir.file("none.bin")));
 }
 
-// empty() is what decides whether a run may create a store in a directory: only the lock
-// file does not count; a value, a stray file or a temporary does.
-TEST(LocalBackend, EmptyCountsAnythingButTheLockFile) {
+// empty() is what decides whether a run may create a store in a directory: the lock file and
+// a value being written (a temporary: another shard creating the same store at this moment)
+// do not count; a value or a stray file does.
+TEST(LocalBackend, EmptyCountsAnythingButTheLockFileAndWritesInProgress) {
   test::TempDir dir("sw-store-backend");
   LocalBackend missing(dir.path() / "not-yet");
   EXPECT_TRUE(missing.empty());
@@ -234,6 +235,10 @@ TEST(LocalBackend, EmptyCountsAnythingButTheLockFile) {
   EXPECT_FALSE(b.empty());
   b.remove("a");
   EXPECT_TRUE(b.empty());
+  {
+    const TemporaryDir writing(dir.path() / "root", ".zgroup");  // as put() writes a value
+    EXPECT_TRUE(b.empty());
+  }
   fs::create_directory(dir.path() / "root" / "notes");
   EXPECT_FALSE(b.empty());
 }
