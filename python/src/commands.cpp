@@ -64,6 +64,15 @@ py::object shard_dict(const std::optional<cli::ShardWork>& w) {
   return d;
 }
 
+// The path stage's numbers, flat in a summary dict.
+void put_planned(py::dict& d, const cli::PlannedPath& p) {
+  d["jitter_before_px"] = p.jitter_before_px;
+  d["jitter_after_px"] = p.jitter_after_px;
+  d["outliers"] = p.outliers;
+  d["invalid_pairs"] = p.invalid_pairs;
+  d["not_held"] = p.not_held;  // --tripod / --horizon-lock: "; 46 of 315 frames not held ..."
+}
+
 py::dict stabilize(const std::vector<std::string>& words, const py::object& progress) {
   const cli::Args args = parse("stabilize", words);
   const cli::StabilizeFiles files = cli::check_stabilize(args);
@@ -80,12 +89,8 @@ py::dict stabilize(const std::vector<std::string>& words, const py::object& prog
   d["segments"] = s.segments;
   d["analysis_seconds"] = s.analysis_seconds;
   d["render_seconds"] = s.render_seconds;
-  d["jitter_before_px"] = s.jitter_before_px;
-  d["jitter_after_px"] = s.jitter_after_px;
-  d["outliers"] = s.outliers;
-  d["invalid_pairs"] = s.invalid_pairs;
+  put_planned(d, s.path);
   d["fill"] = fill_dict(s.fill);
-  d["not_held"] = s.not_held;  // --tripod / --horizon-lock: "; 46 of 315 frames not held ..."
   d["shard"] = shard_dict(s.shard);
   return d;
 }
@@ -108,11 +113,7 @@ py::dict analyze(const std::vector<std::string>& words, const py::object& progre
   d["resumed_segments"] = s.resumed_segments;
   d["overhead_frames"] = s.overhead_frames;
   d["seconds"] = s.seconds;
-  d["jitter_before_px"] = s.jitter_before_px;
-  d["jitter_after_px"] = s.jitter_after_px;
-  d["outliers"] = s.outliers;
-  d["invalid_pairs"] = s.invalid_pairs;
-  d["not_held"] = s.not_held;  // --tripod / --horizon-lock: "; 46 of 315 frames not held ..."
+  put_planned(d, s.path);
   d["shard"] = shard_dict(s.shard);
   return d;
 }

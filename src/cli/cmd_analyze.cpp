@@ -9,7 +9,6 @@
 #include "cli/passes.hpp"
 #include "cli/run_options.hpp"
 #include "core/error.hpp"
-#include "report/jitter.hpp"
 
 namespace sw::cli {
 
@@ -65,14 +64,7 @@ AnalyzeSummary run_analyze(const Args& args, const std::string& input, const Run
     return s;
   }
   const path::PathResult path = path_pass(run, options, analysis.motions);
-  s.jitter_before_px = report::residual_jitter(path::measured_path(analysis.motions),
-                                               run.info.width, run.info.height)
-                           .corner_px;
-  s.jitter_after_px =
-      report::residual_jitter(path.smoothed, run.info.width, run.info.height).corner_px;
-  s.outliers = path::count_flags(path.outlier);
-  s.invalid_pairs = path.invalid_pairs;
-  s.not_held = not_held_summary(options, path);
+  s.path = planned_path(run, options, analysis.motions, path);
   return s;
 }
 
@@ -83,8 +75,8 @@ void print_summary(const AnalyzeSummary& s) {
       "segments' own; %.1f s (%.0f fps); jitter %.2f px -> %.2f px (planned)%s\n",
       s.store.c_str(), static_cast<long long>(s.frames), static_cast<long long>(s.segments),
       static_cast<long long>(s.resumed_segments), static_cast<long long>(s.overhead_frames),
-      s.seconds, s.frames / std::max(1e-9, s.seconds), s.jitter_before_px, s.jitter_after_px,
-      s.not_held.c_str());
+      s.seconds, s.frames / std::max(1e-9, s.seconds), s.path.jitter_before_px,
+      s.path.jitter_after_px, s.path.not_held.c_str());
 }
 
 int cmd_analyze(std::span<char* const> argv) {

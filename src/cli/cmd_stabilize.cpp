@@ -65,15 +65,8 @@ StabilizeSummary stabilize_file(const Args& args, const exec::RunOptions& option
   s.segments = static_cast<std::int64_t>(run.plan.segments.size());
   s.analysis_seconds = analysis.seconds;
   s.render_seconds = rendered.seconds;
-  s.jitter_before_px = report::residual_jitter(path::measured_path(analysis.motions),
-                                               run.info.width, run.info.height)
-                           .corner_px;
-  s.jitter_after_px =
-      report::residual_jitter(path.smoothed, run.info.width, run.info.height).corner_px;
-  s.outliers = path::count_flags(path.outlier);
-  s.invalid_pairs = path.invalid_pairs;
+  s.path = planned_path(run, options, analysis.motions, path);
   s.fill = fill_summary(rendered);
-  s.not_held = not_held_summary(options, path);
   if (!quiet) print_summary(s);
   write_compare_video(args.text("--compare"), input, output, options, quiet);
   if (report) report->finish();
@@ -145,7 +138,7 @@ int stabilize_batch(const Args& args, const std::string& output) {
     file_options.store = item.store;
     const StabilizeSummary s = stabilize_file(args, file_options, item.input, item.output,
                                               console_hooks(args, bar_prefix), nullptr);
-    return FileSummary{s.frames, s.jitter_before_px, s.jitter_after_px};
+    return FileSummary{s.frames, s.path.jitter_before_px, s.path.jitter_after_px};
   });
   report.finish();
   if (!args.flag("--quiet")) print_batch_summary(results);
@@ -206,9 +199,9 @@ void print_summary(const StabilizeSummary& s) {
       "jitter %.2f px -> %.2f px (planned); %lld outliers, %lld invalid pairs%s\n",
       s.output.c_str(), static_cast<long long>(s.frames), static_cast<long long>(s.segments),
       s.analysis_seconds, s.frames / std::max(1e-9, s.analysis_seconds), s.render_seconds,
-      s.frames / std::max(1e-9, s.render_seconds), s.jitter_before_px, s.jitter_after_px,
-      static_cast<long long>(s.outliers), static_cast<long long>(s.invalid_pairs),
-      s.not_held.c_str());
+      s.frames / std::max(1e-9, s.render_seconds), s.path.jitter_before_px, s.path.jitter_after_px,
+      static_cast<long long>(s.path.outliers), static_cast<long long>(s.path.invalid_pairs),
+      s.path.not_held.c_str());
   print_fill_summary(s.output, s.fill);
 }
 

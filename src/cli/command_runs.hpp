@@ -54,12 +54,8 @@ struct AnalyzeSummary {
   std::int64_t resumed_segments = 0;
   std::int64_t overhead_frames = 0;  // decoded beyond the segments' own frames
   double seconds = 0;
-  double jitter_before_px = 0;  // report::residual_jitter of the measured and planned paths
-  double jitter_after_px = 0;
-  std::int64_t outliers = 0;
-  std::int64_t invalid_pairs = 0;
-  std::string not_held;  // --tripod / --horizon-lock: not_held_summary()'s text, or empty
-  // --shard: what this shard did; the path fields above are then left 0 (no path stage).
+  PlannedPath path;  // --shard: left empty (no path stage)
+  // --shard: what this shard did.
   std::optional<ShardWork> shard;
 };
 
@@ -82,12 +78,8 @@ struct StabilizeSummary {
   std::int64_t segments = 0;
   double analysis_seconds = 0;
   double render_seconds = 0;
-  double jitter_before_px = 0;
-  double jitter_after_px = 0;
-  std::int64_t outliers = 0;
-  std::int64_t invalid_pairs = 0;
+  PlannedPath path;
   FillSummary fill;
-  std::string not_held;            // --tripod / --horizon-lock (not_held_summary)
   std::optional<ShardWork> shard;  // --shard: an analysis shard; nothing else ran
 };
 

@@ -14,6 +14,7 @@
 #include "core/trace.hpp"
 #include "exec/mpi_session.hpp"
 #include "report/compare.hpp"
+#include "report/jitter.hpp"
 
 namespace sw::cli {
 
@@ -114,6 +115,20 @@ std::string not_held_summary(const exec::RunOptions& options, const path::PathRe
   return "; " + std::to_string(limited) + " of " + std::to_string(path.limited.size()) +
          " frames not held " + (options.path.tripod ? "still" : "level") +
          " (limited by --max-zoom)";
+}
+
+PlannedPath planned_path(const exec::Prepared& run, const exec::RunOptions& options,
+                         const std::vector<Motion>& motions, const path::PathResult& path) {
+  PlannedPath p;
+  p.jitter_before_px =
+      report::residual_jitter(path::measured_path(motions), run.info.width, run.info.height)
+          .corner_px;
+  p.jitter_after_px =
+      report::residual_jitter(path.smoothed, run.info.width, run.info.height).corner_px;
+  p.outliers = path::count_flags(path.outlier);
+  p.invalid_pairs = path.invalid_pairs;
+  p.not_held = not_held_summary(options, path);
+  return p;
 }
 
 exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,

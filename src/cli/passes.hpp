@@ -29,6 +29,17 @@ path::PathResult path_pass(exec::Prepared& run, const exec::RunOptions& options,
 // --max-zoom)"); empty when every frame was held or neither was asked for.
 std::string not_held_summary(const exec::RunOptions& options, const path::PathResult& path);
 
+// What the path stage planned, as the summaries of analyze and stabilize report it.
+struct PlannedPath {
+  double jitter_before_px = 0;  // report::residual_jitter of the measured and planned paths
+  double jitter_after_px = 0;
+  std::int64_t outliers = 0;
+  std::int64_t invalid_pairs = 0;
+  std::string not_held;  // not_held_summary()'s text, or empty
+};
+PlannedPath planned_path(const exec::Prepared& run, const exec::RunOptions& options,
+                         const std::vector<Motion>& motions, const path::PathResult& path);
+
 // Full frame (--crop fill) also needs `fill` (exec/pipeline.hpp); its counts are summed up
 // on stdout unless quiet.
 exec::RenderOutcome render_pass(exec::Prepared& run, const exec::RunOptions& options,

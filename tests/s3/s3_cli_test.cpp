@@ -13,6 +13,7 @@
 #include "e2e/store_util.hpp"
 #include "s3/s3_client.hpp"
 #include "s3/s3_server.hpp"
+#include "s3/s3_store_util.hpp"
 #include "support/synthetic_clip.hpp"
 #include "support/temp_dir.hpp"
 
@@ -78,21 +79,8 @@ class S3Cli : public ::testing::TestWithParam<S3Server::Kind> {
     return run_stillwater(args);
   }
 
-  // The same map as array_bytes() of a local store, read from s3://bucket/prefix.
   std::map<std::string, std::string> s3_array_bytes(const std::string& prefix) {
-    std::map<std::string, std::string> out;
-    for (const char* name : kResultArrays) {
-      const std::string dir = prefix + "/" + name + "/";
-      std::string all;
-      for (const std::string& key : client->list("bucket", dir)) {
-        const std::string file = key.substr(dir.size());
-        if (file == ".zattrs" || file.find('/') != std::string::npos) continue;
-        const auto bytes = client->get({"bucket", key});
-        all += file + ":" + std::string(bytes->begin(), bytes->end());
-      }
-      out[name] = all;
-    }
-    return out;
+    return test::s3_array_bytes(*client, "bucket", prefix);
   }
 
   std::string object(const std::string& key) {
