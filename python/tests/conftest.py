@@ -43,6 +43,17 @@ def clip(tmp_path_factory, make_clip):
     return make_clip(tmp_path_factory.mktemp("clip") / "shaky.mp4", "--frames", "60", "--seed", "7")
 
 
+@pytest.fixture(scope="session")
+def reference_run(tmp_path_factory, binary, clip):
+    """The binary's single-process `stabilize --store` of `clip` in 3 segments of 20 frames:
+    what the Dask graphs must reproduce byte for byte."""
+    root = tmp_path_factory.mktemp("reference")
+    done = run_cli(binary, "stabilize", clip, "-o", root / "out.mp4", "--store",
+                   root / "run.zarr", "--segment-frames", "20", "--threads", "2", "--quiet")
+    assert done.returncode == 0, done.stderr
+    return root
+
+
 def run_cli(binary, *words):
     """Runs the binary; returns the CompletedProcess (never raises on exit codes)."""
     return subprocess.run([binary, *map(str, words)], capture_output=True, text=True)

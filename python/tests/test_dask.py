@@ -7,7 +7,6 @@ import pytest
 
 import stillwater
 import stillwater.dask
-from conftest import run_cli
 from test_s3 import s3  # noqa: F401 (the S3 test server fixture)
 
 distributed = pytest.importorskip("distributed")
@@ -30,30 +29,22 @@ def client():
             yield c
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory, binary, clip):
-    """The binary's single-process run: 60 frames in 3 segments of 20."""
-    root = tmp_path_factory.mktemp("reference")
-    done = run_cli(binary, "stabilize", clip, "-o", root / "out.mp4", "--store",
-                   root / "run.zarr", "--segment-frames", "20", "--threads", "2", "--quiet")
-    assert done.returncode == 0, done.stderr
-    return root
-
-
 def test_segment_count_is_the_plans(clip):
     assert stillwater.dask.segment_count(clip, segment_frames=20) == 3
     assert stillwater.dask.segment_count(clip, segment_frames=30) == 2
 
 
-def test_stabilize_on_two_workers_gives_the_binarys_bytes(tmp_path, clip, client, reference):
+def test_stabilize_on_two_workers_gives_the_binarys_bytes(tmp_path, clip, client,
+                                                           reference_run):
     with distributed.get_task_stream(client) as tasks:
         summary = stillwater.dask.stabilize(clip, tmp_path / "out.mp4",
                                             store=tmp_path / "run.zarr", client=client,
                                             segment_frames=20)
     assert summary["analysis"]["frames"] == 60
     assert summary["render"]["frames"] == 60
-    assert (tmp_path / "out.mp4").read_bytes() == (reference / "out.mp4").read_bytes()
-    ours, theirs = chunk_files(tmp_path / "run.zarr"), chunk_files(reference / "run.zarr")
+    assert (tmp_path / "out.mp4").read_bytes() == (reference_run / "out.mp4").read_bytes()
+    ours = chunk_files(tmp_path / "run.zarr")
+    theirs = chunk_files(reference_run / "run.zarr")
     assert ours.keys() == theirs.keys()
     for name in theirs:
         assert ours[name] == theirs[name], name
@@ -65,17 +56,7 @@ def test_stabilize_on_two_workers_gives_the_binarys_bytes(tmp_path, clip, client
     assert keys == expected
 
 
-def test_analyze_then_render_without_a_client(tmp_path, clip, reference):
-    planned = stillwater.dask.analyze(clip, store=tmp_path / "run.zarr", segment_frames=20)
-    assert planned["frames"] == 60 and planned["shard"] is None
-    run = stillwater.open(tmp_path / "run.zarr")
-    assert run.correction.shape == (60, 4)
-    stillwater.dask.render(clip, tmp_path / "out.mp4", store=tmp_path / "run.zarr",
-                           segment_frames=20)
-    assert (tmp_path / "out.mp4").read_bytes() == (reference / "out.mp4").read_bytes()
-
-
-def test_store_and_output_on_s3(tmp_path, clip, reference, s3):  # noqa: F811
+def test_store_and_output_on_s3(tmp_path, clip, reference_run, s3):  # noqa: F811
     # Workers started now, so they inherit the S3 settings the fixture put in the environment
     # (workers read their credentials from their own environment, as the binary does).
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
@@ -85,9 +66,9 @@ def test_store_and_output_on_s3(tmp_path, clip, reference, s3):  # noqa: F811
                                       client=client, segment_frames=20)
     boto3 = pytest.importorskip("boto3")
     body = boto3.client("s3", endpoint_url=s3).get_object(Bucket="bucket", Key="out.mp4")["Body"]
-    assert body.read() == (reference / "out.mp4").read_bytes()
+    assert body.read() == (reference_run / "out.mp4").read_bytes()
     remote = stillwater.open("s3://bucket/run.zarr")
-    local = stillwater.open(reference / "run.zarr")
+    local = stillwater.open(reference_run / "run.zarr")
     for name in ("motion", "trajectory", "correction"):
         assert getattr(remote, name).tobytes() == getattr(local, name).tobytes(), name
 
