@@ -12,12 +12,11 @@
 #include <numbers>
 #include <sstream>
 
-#include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/video/tracking.hpp>
 #include <opencv2/videoio.hpp>
 
 #include "e2e/cli.hpp"
+#include "support/reference_motion.hpp"
 #include "support/synthetic_clip.hpp"
 #include "support/temp_dir.hpp"
 
@@ -36,32 +35,9 @@ std::vector<cv::Mat> read_gray_frames(const std::string& video) {
   return frames;
 }
 
-// The similarity a -> b (a point q of `a` appears at R(da) q + (dx, dy) in `b`), about the
-// frame centre; status ok unless the fit failed.
+// The similarity a -> b between grey output frames (support/reference_motion.hpp).
 Motion estimate(const cv::Mat& a, const cv::Mat& b) {
-  std::vector<cv::Point2f> pa, pb;
-  cv::goodFeaturesToTrack(a, pa, 800, 0.01, 8);
-  std::vector<uchar> status;
-  std::vector<float> error;
-  cv::calcOpticalFlowPyrLK(a, b, pa, pb, status, error, cv::Size(21, 21), 3,
-                           {cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 50, 1e-5});
-  const cv::Point2f centre((a.cols - 1) / 2.0f, (a.rows - 1) / 2.0f);
-  std::vector<cv::Point2f> from, to;
-  for (std::size_t k = 0; k < pa.size(); ++k) {
-    if (!status[k]) continue;
-    from.push_back(pa[k] - centre);
-    to.push_back(pb[k] - centre);
-  }
-  Motion m;
-  if (from.size() < 20) return m;
-  const cv::Mat fit =
-      cv::estimateAffinePartial2D(from, to, cv::noArray(), cv::RANSAC, 0.5, 2000, 0.99, 20);
-  if (fit.empty()) return m;
-  m.dx = fit.at<double>(0, 2);
-  m.dy = fit.at<double>(1, 2);
-  m.da = std::atan2(fit.at<double>(1, 0), fit.at<double>(0, 0));
-  m.status = MotionStatus::ok;
-  return m;
+  return test::reference_motion(a, b, 800);
 }
 
 // RMS of the frame-to-frame translation (both axes together), in pixels.

@@ -14,9 +14,7 @@
 
 #include <gtest/gtest.h>
 
-#include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/video/tracking.hpp>
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -26,6 +24,7 @@ extern "C" {
 }
 
 #include "core/error.hpp"
+#include "support/reference_motion.hpp"
 #include "support/synthetic_clip.hpp"
 #include "support/temp_dir.hpp"
 
@@ -259,34 +258,12 @@ TEST_F(SyntheticClip, SameSeedSameBytesOtherSeedOtherBytes) {
   EXPECT_FALSE(a == read_bytes(dir.file("c.mp4"))) << "different seeds, same bytes";
 }
 
-// Independent estimate of the pair (i-1 -> i): Shi-Tomasi + LK + partial affine, in
-// frame-centred coordinates, on the exact rendered frames.
+// Independent estimate of the pair (i-1 -> i) on the exact rendered frames (BGR).
 sw::Motion estimate(const cv::Mat& a, const cv::Mat& b) {
   cv::Mat ga, gb;
   cv::cvtColor(a, ga, cv::COLOR_BGR2GRAY);
   cv::cvtColor(b, gb, cv::COLOR_BGR2GRAY);
-  std::vector<cv::Point2f> pa, pb;
-  cv::goodFeaturesToTrack(ga, pa, 1000, 0.01, 8);
-  std::vector<uchar> status;
-  std::vector<float> error;
-  cv::calcOpticalFlowPyrLK(ga, gb, pa, pb, status, error, cv::Size(21, 21), 3,
-                           {cv::TermCriteria::COUNT | cv::TermCriteria::EPS, 50, 1e-5});
-  const cv::Point2f centre((a.cols - 1) / 2.0f, (a.rows - 1) / 2.0f);
-  std::vector<cv::Point2f> from, to;
-  for (std::size_t k = 0; k < pa.size(); ++k) {
-    if (!status[k]) continue;
-    from.push_back(pa[k] - centre);
-    to.push_back(pb[k] - centre);
-  }
-  const cv::Mat m =
-      cv::estimateAffinePartial2D(from, to, cv::noArray(), cv::RANSAC, 0.5, 2000, 0.99, 20);
-  sw::Motion motion;
-  if (m.empty()) return motion;
-  motion.dx = m.at<double>(0, 2);
-  motion.dy = m.at<double>(1, 2);
-  motion.da = std::atan2(m.at<double>(1, 0), m.at<double>(0, 0));
-  motion.status = sw::MotionStatus::ok;
-  return motion;
+  return sw::test::reference_motion(ga, gb);
 }
 
 // 640x480 because the rotation's resolution grows with the radius the corners span; at this
